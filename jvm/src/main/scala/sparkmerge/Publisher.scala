@@ -1,0 +1,75 @@
+package sparkmerge
+
+import java.io.IOException
+import java.util.UUID
+
+import org.apache.hadoop.fs.{FileSystem, Path}
+import org.slf4j.LoggerFactory
+
+/** Puts a finished file at its target in one rename, so readers see no file or the whole file.
+  *
+  * The merged data goes first to a hidden file beside the target (same directory, so the rename is a metadata
+  * operation on every file system that has one). An existing target, when the caller allows overwriting, is
+  * moved aside first and deleted only once the new file is in place; if that rename fails it is moved back.
+  */
+object Publisher {
+  private val log = LoggerFactory.getLogger(getClass)
+
+  /** A hidden name in the target's directory, unique to one merge. */
+  def temporaryPath(target: Path, suffix: String = "tmp"): Path =
+    new Path(target.getParent, s".${target.getName}.sparkmerge-${UUID.randomUUID()}.$suffix")
+
+  /** Fails early, before any data moves, on a target that may not be written. */
+  def checkTarget(fs: FileSystem, target: Path, overwrite: Boolean): Unit =
+    if (fs.exists(target)) {
+      if (fs.getFileStatus(target).isDirectory)
+        throw new InvalidLayoutException(
+          s"target $target is a directory: sparkmerge writes a file there and never removes a directory; " +
+            "remove it yourself or choose another path"
+        )
+      if (!overwrite)
+        throw new TargetExistsException(
+          s"target $target already exists: overwrite it (overwrite=True, or mode overwrite) or choose another path"
+        )
+    }
+
+  def publish(fs: FileSystem, temporary: Path, target: Path, overwrite: Boolean): Unit = {
+    checkTarget(fs, target, overwrite)
+    if (fs.exists(target)) replace(fs, temporary, target)
+    else if (!fs.rename(temporary, target)) {
+      if (fs.exists(target))
+        throw new TargetExistsException(s"target $target appeared while merging: pass overwrite to replace it")
+      throw new IOException(s"could not rename $temporary to $target")
+    }
+  }
+
+  private def replace(fs: FileSystem, temporary: Path, target: Path): Unit = {
+    val aside = temporaryPath(target, "old")
+    if (!fs.rename(target, aside)) throw new IOException(s"could not move the existing $target aside")
+    val moved =
+      try fs.rename(temporary, target)
+      catch {
+        case e: IOException =>
+          restore(fs, aside, target)
+          throw e
+      }
+    if (!moved) {
+      restore(fs, aside, target)
+      throw new IOException(s"could not rename $temporary to $target")
+    }
+    if (!fs.delete(aside, false)) log.warn(s"sparkmerge: could not delete the replaced file, now at $aside")
+  }
+
+  private def restore(fs: FileSystem, aside: Path, target: Path): Unit =
+    if (!fs.rename(aside, target))
+      log.error(s"sparkmerge: could not move the replaced file back from $aside to $target")
+
+  /** Removes a temporary file; a failure to do so is logged, not raised, so the first error stays the one seen. */
+  def discard(fs: FileSystem, temporary: Path): Unit =
+    try {
+      if (fs.exists(temporary) && !fs.delete(temporary, false))
+        log.warn(s"sparkmerge: could not delete the temporary file $temporary")
+    } catch {
+      case e: IOException => log.warn(s"sparkmerge: could not delete the temporary file $temporary", e)
+    }
+}

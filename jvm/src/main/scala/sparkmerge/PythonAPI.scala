@@ -1,0 +1,41 @@
+package sparkmerge
+
+import org.apache.spark.sql.{DataFrame, SparkSession}
+
+/** The door the Python package walks through. A class with a no-argument constructor, loaded through the
+  * context class loader, so that a missing jar is one clear ClassNotFoundException in Python; plain parameters
+  * only, since py4j sees neither Scala default arguments nor Scala collections.
+  */
+class PythonAPI {
+
+  def merge(
+      spark: SparkSession,
+      source: String,
+      target: String,
+      header: Boolean,
+      overwrite: Boolean,
+      deleteSource: Boolean
+  ): MergeResult =
+    Merger.merge(
+      source,
+      target,
+      MergeOptions(header = header, overwrite = overwrite, deleteSource = deleteSource),
+      spark.sparkContext.hadoopConfiguration
+    )
+
+  def writeSingle(
+      df: DataFrame,
+      path: String,
+      format: String,
+      mode: String,
+      options: java.util.Map[String, String]
+  ): MergeResult = {
+    val scalaOptions = Map.newBuilder[String, String]
+    options.forEach((key, value) => scalaOptions += key -> value)
+    SingleFileWriter.write(df, path, format, mode, scalaOptions.result())
+  }
+
+  def version(): String = Option(getClass.getPackage.getImplementationVersion).getOrElse("unknown")
+
+  def scalaVersion(): String = scala.util.Properties.versionNumberString
+}

@@ -1,0 +1,88 @@
+package sparkmerge
+
+import java.util.Locale
+
+import org.apache.hadoop.fs.{FileSystem, Path}
+import org.apache.spark.sql.{DataFrame, SaveMode}
+
+/** Writes a DataFrame as one file in a line-oriented format.
+  *
+  * Spark writes the parts in parallel into a hidden directory beside the target, the engine merges them, and
+  * the directory is removed whether that worked or not. A CSV header is rendered by Spark itself, with the
+  * caller's options, from an empty DataFrame of the same schema, and goes first as a piece of its own: the
+  * data parts are written without one, so none has to be cut out, compressed or not.
+  */
+object SingleFileWriter {
+
+  val LineFormats: Set[String] = Set("csv", "json", "text")
+
+  def write(
+      df: DataFrame,
+      path: String,
+      format: String = "csv",
+      mode: String = "errorifexists",
+      options: Map[String, String] = Map.empty
+  ): MergeResult = {
+    val fmt = format.toLowerCase(Locale.ROOT)
+    if (!LineFormats(fmt))
+      throw new UnsupportedFormatException(
+        s"cannot write $path as one $format file: only the line formats ${LineFormats.toSeq.sorted.mkString(", ")} " +
+          "can be joined end to end; for others keep the directory, or use df.coalesce(1).write"
+      )
+    val saveMode = parseMode(mode, path)
+    val conf = df.sparkSession.sparkContext.hadoopConfiguration
+    val target = new Path(path).getFileSystem(conf).makeQualified(new Path(path))
+    val fs = target.getFileSystem(conf)
+
+    if (saveMode == SaveMode.Ignore && fs.exists(target)) MergeResult(target.toString, 0, 0L, "skipped", 0L)
+    else {
+      val overwrite = saveMode == SaveMode.Overwrite
+      Publisher.checkTarget(fs, target, overwrite)
+      val work = Publisher.temporaryPath(target, "parts")
+      try writeAndMerge(df, fmt, options, fs, target, work, overwrite)
+      finally if (fs.exists(work) && !fs.delete(work, true))
+        org.slf4j.LoggerFactory.getLogger(getClass).warn(s"sparkmerge: could not delete $work")
+    }
+  }
+
+  private def writeAndMerge(
+      df: DataFrame,
+      format: String,
+      options: Map[String, String],
+      fs: FileSystem,
+      target: Path,
+      work: Path,
+      overwrite: Boolean
+  ): MergeResult = {
+    val header = format == "csv" && options.exists { case (k, v) => k.equalsIgnoreCase("header") && v.toBoolean }
+    val dataOptions = options.filterNot(_._1.equalsIgnoreCase("header"))
+    val dataDir = new Path(work, "data")
+    df.write.format(format).options(dataOptions).option("header", "false").save(dataDir.toString)
+
+    val headerParts =
+      if (!header) Vector.empty
+      else {
+        val headerDir = new Path(work, "header")
+        df.limit(0).write.format(format).options(dataOptions).option("header", "true").save(headerDir.toString)
+        PartDiscovery.list(DataFileSystem.of(fs), headerDir, allowEmpty = true).take(1)
+      }
+    val dataParts = PartDiscovery.list(DataFileSystem.of(fs), dataDir, allowEmpty = true)
+    val plan = MergePlanner.whole(DataFileSystem.of(fs), headerParts ++ dataParts, target, dataParts.size)
+    Merger.execute(plan, fs, fs, MergeOptions(overwrite = overwrite))
+  }
+
+  private def parseMode(mode: String, path: String): SaveMode = mode.toLowerCase(Locale.ROOT) match {
+    case "errorifexists" | "error" | "default" => SaveMode.ErrorIfExists
+    case "overwrite"                           => SaveMode.Overwrite
+    case "ignore"                              => SaveMode.Ignore
+    case "append" =>
+      throw new IllegalArgumentException(
+        s"mode append cannot add to the single file $path: write the new rows with the old ones, or merge " +
+          "into a new file"
+      )
+    case other =>
+      throw new IllegalArgumentException(
+        s"unknown mode '$other' for $path: use errorifexists, overwrite or ignore"
+      )
+  }
+}

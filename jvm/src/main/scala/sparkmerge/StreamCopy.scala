@@ -1,0 +1,89 @@
+package sparkmerge
+
+import java.io.{EOFException, InputStream, OutputStream}
+
+import org.apache.hadoop.fs.FileSystem
+
+/** The copy strategy: each piece read in order and written to one output stream, through one large buffer. */
+object StreamCopy {
+
+  /** Writes the plan's pieces to `out`; returns the bytes written. */
+  def run(fs: FileSystem, plan: MergePlan, out: OutputStream, bufferBytes: Int): Long = {
+    val buffer = new Array[Byte](bufferBytes)
+    plan.pieces.foldLeft(0L)((written, piece) => written + copy(fs, piece, out, buffer))
+  }
+
+  private def copy(fs: FileSystem, piece: Piece, out: OutputStream, buffer: Array[Byte]): Long =
+    if (piece.length == 0) 0L
+    else {
+      val in = fs.open(piece.path, buffer.length)
+      try
+        piece match {
+          case _: Piece.Whole => pump(in, out, buffer)
+          case p: Piece.Tail =>
+            in.seek(p.offset)
+            pump(in, out, buffer)
+          case p: Piece.Recoded => recode(p, in, out, buffer)
+        }
+      finally in.close()
+    }
+
+  private def recode(piece: Piece.Recoded, in: InputStream, out: OutputStream, buffer: Array[Byte]): Long = {
+    val lines = piece.codec.decode(in)
+    skipFully(lines, piece.dropBytes, piece)
+    val first = lines.read(buffer)
+    if (first <= 0) 0L // the header was all there was: no empty stream is added
+    else {
+      val counted = new CountingOutputStream(out)
+      val encoder = piece.codec.encode(counted)
+      try {
+        encoder.write(buffer, 0, first)
+        pump(lines, encoder, buffer)
+      } finally encoder.close()
+      counted.count
+    }
+  }
+
+  private def pump(in: InputStream, out: OutputStream, buffer: Array[Byte]): Long = {
+    var total = 0L
+    var n = in.read(buffer)
+    while (n >= 0) {
+      out.write(buffer, 0, n)
+      total += n
+      n = in.read(buffer)
+    }
+    total
+  }
+
+  private def skipFully(in: InputStream, bytes: Long, piece: Piece): Unit = {
+    var left = bytes
+    while (left > 0) {
+      val skipped = in.skip(left)
+      if (skipped <= 0) {
+        if (in.read() < 0) throw new EOFException(s"${piece.path} ended inside its header")
+        left -= 1
+      } else left -= skipped
+    }
+  }
+}
+
+/** Counts the bytes that pass, so the merged length can be checked against the plan. */
+final class CountingOutputStream(out: OutputStream) extends OutputStream {
+  private var written = 0L
+
+  def count: Long = written
+
+  override def write(b: Int): Unit = {
+    out.write(b)
+    written += 1
+  }
+
+  override def write(b: Array[Byte], off: Int, len: Int): Unit = {
+    out.write(b, off, len)
+    written += len
+  }
+
+  override def flush(): Unit = out.flush()
+
+  override def close(): Unit = out.close()
+}
