@@ -14,7 +14,7 @@ SCALA_SOURCES := $(shell find jvm/src/main -name '*.scala') build.sbt VERSION pr
 export PIP_CACHE_DIR := $(CURDIR)/.cache/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build demo test test-jvm test-python clean
+.PHONY: build demo test test-jvm test-python lint format clean
 
 build: $(PACKAGED_JAR) $(VENV)/.installed
 
@@ -44,6 +44,17 @@ test-jvm:
 
 test-python: build
 	$(VENV)/bin/python -m pytest tests
+
+# scalafmt and ruff: CI fails on their check, `make format` fixes what they find.
+lint: $(VENV)/.installed
+	$(SBT) scalafmtCheckAll scalafmtSbtCheck </dev/null
+	$(VENV)/bin/ruff check python tests demo
+	$(VENV)/bin/ruff format --check python tests demo
+
+format: $(VENV)/.installed
+	$(SBT) scalafmtAll scalafmtSbt </dev/null
+	$(VENV)/bin/ruff check --fix python tests demo
+	$(VENV)/bin/ruff format python tests demo
 
 clean:
 	rm -rf jvm/target project/target $(VENV) python/sparkmerge/jars/*.jar out

@@ -4,10 +4,11 @@ import java.nio.charset.StandardCharsets.ISO_8859_1
 
 import org.apache.hadoop.fs.FileSystem
 
-/** Refuses parts that are not lines of text: columnar and container formats carry a header or footer of their
-  * own and become unreadable when joined. Told by extension, and by the first bytes of the first non-empty part
-  * for files named without one.
-  */
+/**
+ * Refuses parts that are not lines of text: columnar and container formats carry a header or footer of their
+ * own and become unreadable when joined. Told by extension, and by the first bytes of the first non-empty part
+ * for files named without one.
+ */
 object BinaryFormats {
 
   private val Extensions = Seq(".parquet" -> "Parquet", ".orc" -> "ORC", ".avro" -> "Avro")

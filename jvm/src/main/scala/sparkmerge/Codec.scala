@@ -7,10 +7,11 @@ import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.io.compress.BZip2Codec
 import org.apache.hadoop.util.ReflectionUtils
 
-/** The compression of the parts, told by their extension. Only codecs whose streams may be joined end to end
-  * (a gzip member after a gzip member is one valid gzip file) can be merged without decoding; the header of a
-  * compressed part can only be dropped by decoding it and encoding the rest again.
-  */
+/**
+ * The compression of the parts, told by their extension. Only codecs whose streams may be joined end to end
+ * (a gzip member after a gzip member is one valid gzip file) can be merged without decoding; the header of a
+ * compressed part can only be dropped by decoding it and encoding the rest again.
+ */
 sealed abstract class Codec(val name: String, val extension: String) {
 
   /** The part's lines, decoded. */

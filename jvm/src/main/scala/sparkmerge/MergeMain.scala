@@ -2,10 +2,11 @@ package sparkmerge
 
 import org.apache.hadoop.conf.Configuration
 
-/** The command line, for `spark-submit --class sparkmerge.MergeMain` and `hadoop jar`:
-  * `SOURCE TARGET [--header] [--overwrite] [--delete-source]`. Needs no SparkContext: the Hadoop configuration
-  * comes from the classpath, plus any `spark.hadoop.*` settings spark-submit passes as system properties.
-  */
+/**
+ * The command line, for `spark-submit --class sparkmerge.MergeMain` and `hadoop jar`:
+ * `SOURCE TARGET [--header] [--overwrite] [--delete-source]`. Needs no SparkContext: the Hadoop configuration
+ * comes from the classpath, plus any `spark.hadoop.*` settings spark-submit passes as system properties.
+ */
 object MergeMain {
 
   private val Usage = "usage: sparkmerge SOURCE TARGET [--header] [--overwrite] [--delete-source]"

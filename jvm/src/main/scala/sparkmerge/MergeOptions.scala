@@ -1,12 +1,13 @@
 package sparkmerge
 
-/** What a caller may ask of one merge.
-  *
-  * @param header       every part starts with the same header line; keep it once
-  * @param overwrite    replace an existing target file
-  * @param deleteSource remove the source directory once the target is in place
-  * @param bufferBytes  the copy buffer; large, since each read and write is a system call or an RPC
-  */
+/**
+ * What a caller may ask of one merge.
+ *
+ * @param header       every part starts with the same header line; keep it once
+ * @param overwrite    replace an existing target file
+ * @param deleteSource remove the source directory once the target is in place
+ * @param bufferBytes  the copy buffer; large, since each read and write is a system call or an RPC
+ */
 final case class MergeOptions(
     header: Boolean = false,
     overwrite: Boolean = false,

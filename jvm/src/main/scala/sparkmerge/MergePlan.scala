@@ -2,13 +2,14 @@ package sparkmerge
 
 import org.apache.hadoop.fs.Path
 
-/** Everything a merge will do, decided before a byte moves: a value that can be printed and tested without a
-  * file system.
-  *
-  * @param target the final path
-  * @param pieces the stretches of the target, in order
-  * @param files  how many of the caller's data files the pieces come from (a rendered header is not one)
-  */
+/**
+ * Everything a merge will do, decided before a byte moves: a value that can be printed and tested without a
+ * file system.
+ *
+ * @param target the final path
+ * @param pieces the stretches of the target, in order
+ * @param files  how many of the caller's data files the pieces come from (a rendered header is not one)
+ */
 final case class MergePlan(target: Path, pieces: Vector[Piece], strategy: Strategy, codec: Codec, files: Int) {
 
   /** The target's length, where every piece's contribution is known in advance. */
@@ -20,8 +21,8 @@ final case class MergePlan(target: Path, pieces: Vector[Piece], strategy: Strate
 
   def describe: String = {
     val lines = pieces.map {
-      case Piece.Whole(path, length)                 => s"  whole   $path ($length bytes)"
-      case Piece.Tail(path, length, offset)          => s"  from $offset $path ($length bytes)"
+      case Piece.Whole(path, length)                => s"  whole   $path ($length bytes)"
+      case Piece.Tail(path, length, offset)         => s"  from $offset $path ($length bytes)"
       case Piece.Recoded(path, length, drop, codec) => s"  recode  $path (${codec.name}, drop $drop bytes)"
     }
     (s"merge $files files into $target by $strategy (${codec.name}):" +: lines).mkString("\n")

@@ -2,9 +2,10 @@ package sparkmerge
 
 import org.apache.hadoop.fs.{FileSystem, Path}
 
-/** Turns the listed parts into a [[MergePlan]]: checks that they can be joined, finds their codec, and decides
-  * what each part contributes. Reads only the first bytes of parts, never their data.
-  */
+/**
+ * Turns the listed parts into a [[MergePlan]]: checks that they can be joined, finds their codec, and decides
+ * what each part contributes. Reads only the first bytes of parts, never their data.
+ */
 object MergePlanner {
 
   def plan(fs: FileSystem, parts: Vector[Part], target: Path, options: MergeOptions): MergePlan = {

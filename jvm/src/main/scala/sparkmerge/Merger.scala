@@ -6,18 +6,19 @@ import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.fs.{FileSystem, Path}
 import org.slf4j.LoggerFactory
 
-/** Merges the part files of a directory into one file, on any Hadoop file system.
-  *
-  * {{{
-  * import sparkmerge.{Merger, MergeOptions}
-  * Merger.merge("hdfs:///jobs/recs/parts", "hdfs:///exports/recommendations.csv",
-  *   MergeOptions(header = true), spark.sparkContext.hadoopConfiguration)
-  * }}}
-  *
-  * The data flows one way: list the parts, plan, copy into a hidden file beside the target, check its length,
-  * publish it with one rename, and only then, if asked, delete the source. Any failure before the rename
-  * removes the hidden file and leaves the target and the sources as they were.
-  */
+/**
+ * Merges the part files of a directory into one file, on any Hadoop file system.
+ *
+ * {{{
+ * import sparkmerge.{Merger, MergeOptions}
+ * Merger.merge("hdfs:///jobs/recs/parts", "hdfs:///exports/recommendations.csv",
+ *   MergeOptions(header = true), spark.sparkContext.hadoopConfiguration)
+ * }}}
+ *
+ * The data flows one way: list the parts, plan, copy into a hidden file beside the target, check its length,
+ * publish it with one rename, and only then, if asked, delete the source. Any failure before the rename
+ * removes the hidden file and leaves the target and the sources as they were.
+ */
 object Merger {
   private val log = LoggerFactory.getLogger(getClass)
 
@@ -68,7 +69,7 @@ object Merger {
         Publisher.discard(targetFs, temporary)
         e match {
           case known: SparkMergeException => throw known
-          case io: IOException =>
+          case io: IOException            =>
             throw new MergeFailedException(
               s"merging into $target failed, the target and the sources are unchanged: ${io.getMessage}",
               io

@@ -7,13 +7,14 @@ import org.apache.hadoop.fs.{FileSystem, Path}
 /** Lists the data files of a directory that Spark wrote, in the order they go into the target. */
 object PartDiscovery {
 
-  /** The parts of `dir`, side entries left out, sorted by [[PartOrder]].
-    *
-    * @param allowEmpty a directory without data files is a valid (empty) input, as for a DataFrame with no rows
-    * @throws SourceNotFoundException `dir` does not exist
-    * @throws InvalidLayoutException  `dir` is a file, or holds sub-directories (a partitioned write)
-    * @throws EmptySourceException    no data files, unless allowEmpty
-    */
+  /**
+   * The parts of `dir`, side entries left out, sorted by [[PartOrder]].
+   *
+   * @param allowEmpty a directory without data files is a valid (empty) input, as for a DataFrame with no rows
+   * @throws SourceNotFoundException `dir` does not exist
+   * @throws InvalidLayoutException  `dir` is a file, or holds sub-directories (a partitioned write)
+   * @throws EmptySourceException    no data files, unless allowEmpty
+   */
   def list(fs: FileSystem, dir: Path, allowEmpty: Boolean = false): Vector[Part] = {
     val status =
       try fs.getFileStatus(dir)

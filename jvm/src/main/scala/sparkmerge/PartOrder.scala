@@ -1,10 +1,11 @@
 package sparkmerge
 
-/** The order parts go into the target: Spark's task number, then its file counter, both as numbers, so that
-  * `part-100000` follows `part-99999` and a sorted DataFrame stays sorted. Both name forms Spark writes,
-  * `part-00007-<job uuid>-c001.csv` and `part-00007-<job uuid>.c001.csv`, and Hadoop's `part-r-00007`, are
-  * understood; any other name follows the parts, in natural order (digit runs compared as numbers).
-  */
+/**
+ * The order parts go into the target: Spark's task number, then its file counter, both as numbers, so that
+ * `part-100000` follows `part-99999` and a sorted DataFrame stays sorted. Both name forms Spark writes,
+ * `part-00007-<job uuid>-c001.csv` and `part-00007-<job uuid>.c001.csv`, and Hadoop's `part-r-00007`, are
+ * understood; any other name follows the parts, in natural order (digit runs compared as numbers).
+ */
 object PartOrder extends Ordering[String] {
 
   // The task number right after "part-"; the file counter is the last "-cNNN" or ".cNNN" before the extensions.
@@ -26,11 +27,11 @@ object PartOrder extends Ordering[String] {
   override def compare(a: String, b: String): Int = {
     val (ka, kb) = (key(a), key(b))
     (ka.task, kb.task) match {
-      case (Some(ta), Some(tb)) if ta != tb => ta.compare(tb)
+      case (Some(ta), Some(tb)) if ta != tb               => ta.compare(tb)
       case (Some(_), Some(_)) if ka.counter != kb.counter => ka.counter.compare(kb.counter)
-      case (Some(_), None) => -1
-      case (None, Some(_)) => 1
-      case _ => NaturalOrder.compare(a, b)
+      case (Some(_), None)                                => -1
+      case (None, Some(_))                                => 1
+      case _                                              => NaturalOrder.compare(a, b)
     }
   }
 }

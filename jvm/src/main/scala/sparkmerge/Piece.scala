@@ -26,9 +26,10 @@ object Piece {
     def contributes: Option[Long] = Some(length - offset)
   }
 
-  /** A compressed part whose header line must go: decoded, its first `dropBytes` skipped, the rest encoded
-    * again. The only piece whose output length is known only once it is written.
-    */
+  /**
+   * A compressed part whose header line must go: decoded, its first `dropBytes` skipped, the rest encoded
+   * again. The only piece whose output length is known only once it is written.
+   */
   final case class Recoded(path: Path, length: Long, dropBytes: Long, codec: Codec) extends Piece {
     def contributes: Option[Long] = None
   }

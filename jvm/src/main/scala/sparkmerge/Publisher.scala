@@ -6,12 +6,13 @@ import java.util.UUID
 import org.apache.hadoop.fs.{FileSystem, Path}
 import org.slf4j.LoggerFactory
 
-/** Puts a finished file at its target in one rename, so readers see no file or the whole file.
-  *
-  * The merged data goes first to a hidden file beside the target (same directory, so the rename is a metadata
-  * operation on every file system that has one). An existing target, when the caller allows overwriting, is
-  * moved aside first and deleted only once the new file is in place; if that rename fails it is moved back.
-  */
+/**
+ * Puts a finished file at its target in one rename, so readers see no file or the whole file.
+ *
+ * The merged data goes first to a hidden file beside the target (same directory, so the rename is a metadata
+ * operation on every file system that has one). An existing target, when the caller allows overwriting, is
+ * moved aside first and deleted only once the new file is in place; if that rename fails it is moved back.
+ */
 object Publisher {
   private val log = LoggerFactory.getLogger(getClass)
 

@@ -2,10 +2,11 @@ package sparkmerge
 
 import org.apache.spark.sql.{DataFrame, SparkSession}
 
-/** The door the Python package walks through. A class with a no-argument constructor, loaded through the
-  * context class loader, so that a missing jar is one clear ClassNotFoundException in Python; plain parameters
-  * only, since py4j sees neither Scala default arguments nor Scala collections.
-  */
+/**
+ * The door the Python package walks through. A class with a no-argument constructor, loaded through the
+ * context class loader, so that a missing jar is one clear ClassNotFoundException in Python; plain parameters
+ * only, since py4j sees neither Scala default arguments nor Scala collections.
+ */
 class PythonAPI {
 
   def merge(

@@ -5,13 +5,14 @@ import java.util.Locale
 import org.apache.hadoop.fs.{FileSystem, Path}
 import org.apache.spark.sql.{DataFrame, SaveMode}
 
-/** Writes a DataFrame as one file in a line-oriented format.
-  *
-  * Spark writes the parts in parallel into a hidden directory beside the target, the engine merges them, and
-  * the directory is removed whether that worked or not. A CSV header is rendered by Spark itself, with the
-  * caller's options, from an empty DataFrame of the same schema, and goes first as a piece of its own: the
-  * data parts are written without one, so none has to be cut out, compressed or not.
-  */
+/**
+ * Writes a DataFrame as one file in a line-oriented format.
+ *
+ * Spark writes the parts in parallel into a hidden directory beside the target, the engine merges them, and
+ * the directory is removed whether that worked or not. A CSV header is rendered by Spark itself, with the
+ * caller's options, from an empty DataFrame of the same schema, and goes first as a piece of its own: the
+ * data parts are written without one, so none has to be cut out, compressed or not.
+ */
 object SingleFileWriter {
 
   val LineFormats: Set[String] = Set("csv", "json", "text")
@@ -40,8 +41,9 @@ object SingleFileWriter {
       Publisher.checkTarget(fs, target, overwrite)
       val work = Publisher.temporaryPath(target, "parts")
       try writeAndMerge(df, fmt, options, fs, target, work, overwrite)
-      finally if (fs.exists(work) && !fs.delete(work, true))
-        org.slf4j.LoggerFactory.getLogger(getClass).warn(s"sparkmerge: could not delete $work")
+      finally
+        if (fs.exists(work) && !fs.delete(work, true))
+          org.slf4j.LoggerFactory.getLogger(getClass).warn(s"sparkmerge: could not delete $work")
     }
   }
 
@@ -75,7 +77,7 @@ object SingleFileWriter {
     case "errorifexists" | "error" | "default" => SaveMode.ErrorIfExists
     case "overwrite"                           => SaveMode.Overwrite
     case "ignore"                              => SaveMode.Ignore
-    case "append" =>
+    case "append"                              =>
       throw new IllegalArgumentException(
         s"mode append cannot add to the single file $path: write the new rows with the old ones, or merge " +
           "into a new file"

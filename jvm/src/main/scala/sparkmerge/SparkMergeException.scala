@@ -2,11 +2,11 @@ package sparkmerge
 
 import java.io.IOException
 
-/** Every refusal and failure of a merge. The message is one line that names the path and what to do; the
-  * Python wrapper maps each subclass, by its simple name, to an exception class of its own.
-  */
-sealed abstract class SparkMergeException(message: String, cause: Throwable = null)
-    extends IOException(message, cause)
+/**
+ * Every refusal and failure of a merge. The message is one line that names the path and what to do; the
+ * Python wrapper maps each subclass, by its simple name, to an exception class of its own.
+ */
+sealed abstract class SparkMergeException(message: String, cause: Throwable = null) extends IOException(message, cause)
 
 final class SourceNotFoundException(message: String) extends SparkMergeException(message)
 

@@ -20,7 +20,7 @@ object StreamCopy {
       try
         piece match {
           case _: Piece.Whole => pump(in, out, buffer)
-          case p: Piece.Tail =>
+          case p: Piece.Tail  =>
             in.seek(p.offset)
             pump(in, out, buffer)
           case p: Piece.Recoded => recode(p, in, out, buffer)

@@ -147,8 +147,9 @@ class MergerSuite extends AnyFunSuite with Matchers with LocalFiles {
       files = 1
     )
     unchangedBy {
-      intercept[MergeFailedException](Merger.execute(plan, localFs, localFs, MergeOptions()))
-        .getMessage should include("bytes")
+      intercept[MergeFailedException](Merger.execute(plan, localFs, localFs, MergeOptions())).getMessage should include(
+        "bytes"
+      )
     }
   }
 
