@@ -27,8 +27,7 @@ $(PACKAGED_JAR): $(JAR)
 	cp $(JAR) $@
 
 $(VENV)/.installed: pyproject.toml requirements-dev.txt
-	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
 	$(VENV)/bin/pip install -q --no-deps -e .
