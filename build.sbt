@@ -23,6 +23,8 @@ lazy val sparkmerge = (project in file("jvm"))
       Seq(
         "org.apache.spark" %% "spark-sql" % sparkFor(line) % Provided,
         "org.apache.hadoop" % "hadoop-client-api" % hadoopFor(line) % Provided,
+        // A real NameNode and DataNode on loopback, shaded to sit beside Spark's own shaded Hadoop client.
+        "org.apache.hadoop" % "hadoop-client-minicluster" % hadoopFor(line) % Test,
         "org.scalatest" %% "scalatest" % "3.2.19" % Test
       )
     },

@@ -12,7 +12,10 @@ import org.apache.hadoop.util.ReflectionUtils
  * (a gzip member after a gzip member is one valid gzip file) can be merged without decoding; the header of a
  * compressed part can only be dropped by decoding it and encoding the rest again.
  */
-sealed abstract class Codec(val name: String, val extension: String) {
+sealed abstract class Codec(val name: String, val extension: String, val hadoopClass: String = "") {
+
+  /** For messages: "uncompressed", "gzip-compressed". */
+  def describe: String = if (this == Codec.Plain) "uncompressed" else s"$name-compressed"
 
   /** The part's lines, decoded. */
   def decode(in: InputStream): InputStream
@@ -28,19 +31,19 @@ object Codec {
     def encode(out: OutputStream): OutputStream = new KeepOpen(out)
   }
 
-  case object Gzip extends Codec("gzip", ".gz") {
+  case object Gzip extends Codec("gzip", ".gz", "GzipCodec") {
     def decode(in: InputStream): InputStream = new GZIPInputStream(in, 64 << 10)
     def encode(out: OutputStream): OutputStream = new GZIPOutputStream(new KeepOpen(out), 64 << 10)
   }
 
-  case object Bzip2 extends Codec("bzip2", ".bz2") {
+  case object Bzip2 extends Codec("bzip2", ".bz2", "BZip2Codec") {
     // Hadoop's own codec, pure Java when no native library is loaded, as Spark wrote the parts with it.
     private def codec = ReflectionUtils.newInstance(classOf[BZip2Codec], new Configuration(false))
     def decode(in: InputStream): InputStream = codec.createInputStream(in)
     def encode(out: OutputStream): OutputStream = codec.createOutputStream(new KeepOpen(out))
   }
 
-  case object Zstd extends Codec("zstd", ".zst") {
+  case object Zstd extends Codec("zstd", ".zst", "ZStandardCodec") {
     // zstd-jni ships with Spark; Hadoop's ZStandardCodec would need Hadoop's native library.
     def decode(in: InputStream): InputStream = new com.github.luben.zstd.ZstdInputStream(in)
     def encode(out: OutputStream): OutputStream = new com.github.luben.zstd.ZstdOutputStream(new KeepOpen(out))
@@ -58,6 +61,13 @@ object Codec {
     ".br" -> "brotli",
     ".xz" -> "xz"
   )
+
+  /** Whether a Spark `compression` option names a codec whose streams join: its short name or Hadoop class. */
+  def joinable(option: String): Boolean = {
+    val name = option.toLowerCase(java.util.Locale.ROOT)
+    Set("none", "uncompressed").contains(name) ||
+    Joinable.exists(c => name == c.name || name.endsWith(s".${c.hadoopClass}".toLowerCase(java.util.Locale.ROOT)))
+  }
 
   /** The codec of one file, by its name's last extension. */
   def of(part: Part): Codec = {
@@ -77,7 +87,7 @@ object Codec {
     codecs.headOption.fold[Codec](Plain) { case (first, codec) =>
       codecs.find(_._2 != codec).foreach { case (other, otherCodec) =>
         throw new UnsupportedFormatException(
-          s"${first.path} is ${codec.name} but ${other.path} is ${otherCodec.name}: a merged file has one " +
+          s"${first.path} is ${codec.describe} but ${other.path} is ${otherCodec.describe}: a merged file has one " +
             "compression; rewrite the parts with one codec"
         )
       }

@@ -1,11 +1,15 @@
 package sparkmerge
 
-import java.io.{ByteArrayOutputStream, InputStream}
+import java.io.{BufferedInputStream, ByteArrayOutputStream, InputStream}
 import java.nio.charset.StandardCharsets.UTF_8
 
 import org.apache.hadoop.fs.FileSystem
 
-/** The first line of a part, with its line terminator, read through the part's codec. */
+/**
+ * The header record of a part, with its line terminator, read through the part's codec. A record, not a line:
+ * a quoted column name may hold a line break, so a break inside quotes does not end it. Quotes are `"`, doubled
+ * or escaped with `\` inside a quoted field, as Spark writes them by default.
+ */
 object HeaderLine {
 
   // A header longer than this is not a header: the part probably is not CSV, or has no line breaks.
@@ -15,24 +19,29 @@ object HeaderLine {
     if (part.length == 0) Array.emptyByteArray
     else {
       val raw = fs.open(part.path, 64 << 10)
-      try readLine(codec.decode(raw), part)
+      try readRecord(new BufferedInputStream(codec.decode(raw), 8192), part)
       finally raw.close()
     }
 
-  private def readLine(in: InputStream, part: Part): Array[Byte] = {
-    val line = new ByteArrayOutputStream(256)
+  private def readRecord(in: InputStream, part: Part): Array[Byte] = {
+    val record = new ByteArrayOutputStream(256)
+    var quoted = false
+    var escaped = false
     var b = in.read()
-    while (b != -1 && b != '\n') {
-      line.write(b)
-      if (line.size > MaxBytes)
+    while (b != -1 && (quoted || b != '\n')) {
+      record.write(b)
+      if (escaped) escaped = false
+      else if (quoted && b == '\\') escaped = true
+      else if (b == '"') quoted = !quoted
+      if (record.size > MaxBytes)
         throw new HeaderMismatchException(
           s"${part.path} has no line break in its first $MaxBytes bytes: it has no header line to keep once; " +
             "merge without header"
         )
       b = in.read()
     }
-    if (b == '\n') line.write(b)
-    line.toByteArray
+    if (b == '\n') record.write(b)
+    record.toByteArray
   }
 
   /** For messages: the line as text, cut short. */

@@ -9,8 +9,16 @@ import org.apache.hadoop.fs.Path
  * @param target the final path
  * @param pieces the stretches of the target, in order
  * @param files  how many of the caller's data files the pieces come from (a rendered header is not one)
+ * @param reason why this strategy, in words for the log and the result
  */
-final case class MergePlan(target: Path, pieces: Vector[Piece], strategy: Strategy, codec: Codec, files: Int) {
+final case class MergePlan(
+    target: Path,
+    pieces: Vector[Piece],
+    strategy: Strategy,
+    codec: Codec,
+    files: Int,
+    reason: String = ""
+) {
 
   /** The target's length, where every piece's contribution is known in advance. */
   def expectedBytes: Option[Long] =
@@ -25,6 +33,6 @@ final case class MergePlan(target: Path, pieces: Vector[Piece], strategy: Strate
       case Piece.Tail(path, length, offset)         => s"  from $offset $path ($length bytes)"
       case Piece.Recoded(path, length, drop, codec) => s"  recode  $path (${codec.name}, drop $drop bytes)"
     }
-    (s"merge $files files into $target by $strategy (${codec.name}):" +: lines).mkString("\n")
+    (s"merge $files files into $target by $strategy (${codec.name}; $reason):" +: lines).mkString("\n")
   }
 }

@@ -8,21 +8,50 @@ import org.apache.hadoop.fs.{FileSystem, Path}
  */
 object MergePlanner {
 
-  def plan(fs: FileSystem, parts: Vector[Part], target: Path, options: MergeOptions): MergePlan = {
+  /** The parts of a source directory; concat only where they may be consumed (delete source). */
+  def plan(
+      fs: FileSystem,
+      targetFs: FileSystem,
+      parts: Vector[Part],
+      target: Path,
+      options: MergeOptions
+  ): MergePlan = {
     BinaryFormats.refuse(fs, parts)
     val codec = Codec.common(parts)
     val pieces =
       if (options.header) HeaderPieces.of(fs, parts, codec)
       else parts.map(p => Piece.Whole(p.path, p.length))
-    MergePlan(target, pieces, Strategy.Copy, codec, files = parts.size)
+    val whole = pieces.forall(_.isInstanceOf[Piece.Whole])
+    choose(
+      MergePlan(target, pieces, Strategy.Copy, codec, files = parts.size),
+      fs,
+      targetFs,
+      parts,
+      options.deleteSource,
+      whole
+    )
   }
 
-  /** Pieces for given files taken whole, as the DataFrame writer's rendered header and data parts are. */
+  /** Given files taken whole, as the DataFrame writer's rendered header and its own data parts are. */
   def whole(fs: FileSystem, files: Vector[Part], target: Path, dataFiles: Int): MergePlan = {
     BinaryFormats.refuse(fs, files)
     val codec = Codec.common(files)
-    MergePlan(target, files.map(p => Piece.Whole(p.path, p.length)), Strategy.Copy, codec, dataFiles)
+    val plan = MergePlan(target, files.map(p => Piece.Whole(p.path, p.length)), Strategy.Copy, codec, dataFiles)
+    choose(plan, fs, fs, files, consumable = true, whole = true)
   }
+
+  private def choose(
+      plan: MergePlan,
+      fs: FileSystem,
+      targetFs: FileSystem,
+      parts: Seq[Part],
+      consumable: Boolean,
+      whole: Boolean
+  ): MergePlan =
+    ConcatSupport.whyNot(fs, targetFs, parts, consumable, whole) match {
+      case None         => plan.copy(strategy = Strategy.Concat, reason = "the parts' blocks join in place")
+      case Some(reason) => plan.copy(reason = reason)
+    }
 }
 
 /** Parts that each start with the same header line: the first keeps it, the others lose it. */

@@ -1,11 +1,21 @@
 package sparkmerge
 
-/** What a merge did: the file it published, how many data files went into it, its length, how, and how long. */
-final case class MergeResult(target: String, files: Int, bytes: Long, strategy: String, millis: Long) {
+/**
+ * What a merge did: the file it published, how many data files went into it, its length, how, how long, and
+ * why that way (why concat could not be used, for instance).
+ */
+final case class MergeResult(
+    target: String,
+    files: Int,
+    bytes: Long,
+    strategy: String,
+    millis: Long,
+    reason: String = ""
+) {
   def seconds: Double = millis / 1000.0
 
   def mibPerSecond: Double = if (millis <= 0) 0.0 else bytes / 1048576.0 / seconds
 
   override def toString: String =
-    f"MergeResult($target, files=$files, bytes=$bytes, strategy=$strategy, seconds=$seconds%.3f)"
+    f"MergeResult($target, files=$files, bytes=$bytes, strategy=$strategy, seconds=$seconds%.3f, reason=$reason)"
 }

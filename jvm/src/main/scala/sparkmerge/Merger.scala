@@ -36,20 +36,42 @@ object Merger {
 
     Publisher.checkTarget(targetFs, targetPath, options.overwrite)
     val parts = PartDiscovery.list(DataFileSystem.of(sourceFs), sourceDir)
-    val plan = MergePlanner.plan(DataFileSystem.of(sourceFs), parts, targetPath, options)
+    val plan = MergePlanner.plan(DataFileSystem.of(sourceFs), targetFs, parts, targetPath, options)
     val result = execute(plan, sourceFs, targetFs, options)
 
-    if (options.deleteSource && !sourceFs.delete(sourceDir, true))
-      log.warn(s"sparkmerge: merged into $targetPath, but could not delete the source $sourceDir")
+    if (options.deleteSource) deleteSource(sourceFs, sourceDir, targetPath)
     result
   }
 
   /** Runs a plan: the one place where data moves and the target changes. */
   def execute(plan: MergePlan, sourceFs: FileSystem, targetFs: FileSystem, options: MergeOptions): MergeResult = {
     val started = System.nanoTime()
+    log.debug(plan.describe)
+    val (done, bytes) = plan.strategy match {
+      case Strategy.Copy   => (plan, copy(plan, sourceFs, targetFs, options))
+      case Strategy.Concat =>
+        ConcatMerge.run(sourceFs, plan, options.overwrite) match {
+          case Right(bytes)  => (plan, bytes)
+          case Left(refusal) =>
+            log.warn(s"sparkmerge: HDFS refused to concat into ${plan.target} ($refusal); copying instead")
+            val copying = plan.copy(strategy = Strategy.Copy, reason = s"concat refused: $refusal")
+            (copying, copy(copying, sourceFs, targetFs, options))
+        }
+    }
+    val result =
+      MergeResult(plan.target.toString, done.files, bytes, done.strategy.name, elapsedMillis(started), done.reason)
+    log.info(
+      f"sparkmerge: merged ${result.files} files, ${result.bytes} bytes, into ${result.target} by " +
+        f"${result.strategy} in ${result.seconds}%.2f s (${result.mibPerSecond}%.0f MiB/s)" +
+        (if (result.reason.isEmpty) "" else s"; ${result.reason}")
+    )
+    result
+  }
+
+  /** The copy strategy, into a hidden file beside the target; returns the merged length once it is published. */
+  private def copy(plan: MergePlan, sourceFs: FileSystem, targetFs: FileSystem, options: MergeOptions): Long = {
     val target = plan.target
     val temporary = Publisher.temporaryPath(target)
-    log.debug(plan.describe)
     try {
       targetFs.mkdirs(target.getParent)
       val out = DataFileSystem.of(targetFs).create(temporary, false, options.bufferBytes)
@@ -58,12 +80,7 @@ object Merger {
         finally out.close()
       checkLength(plan, targetFs, temporary, written)
       Publisher.publish(targetFs, temporary, target, options.overwrite)
-      val result = MergeResult(target.toString, plan.files, written, plan.strategy.name, elapsedMillis(started))
-      log.info(
-        f"sparkmerge: merged ${result.files} files, ${result.bytes} bytes, into $target by ${result.strategy} " +
-          f"in ${result.seconds}%.2f s (${result.mibPerSecond}%.0f MiB/s)"
-      )
-      result
+      written
     } catch {
       case e: Throwable =>
         Publisher.discard(targetFs, temporary)
@@ -77,6 +94,16 @@ object Merger {
           case other => throw other
         }
     }
+  }
+
+  // The target is in place by now: a source that cannot go (a snapshot, permissions) is a warning, not a failure.
+  private def deleteSource(fs: FileSystem, source: Path, target: Path): Unit = {
+    val why =
+      try if (fs.delete(source, true)) None else Some("the file system said no")
+      catch { case e: IOException => Some(e.getMessage.linesIterator.toSeq.headOption.getOrElse("")) }
+    why.foreach(reason =>
+      log.warn(s"sparkmerge: merged into $target, but could not delete the source $source: $reason")
+    )
   }
 
   private def checkLength(plan: MergePlan, fs: FileSystem, temporary: Path, written: Long): Unit = {

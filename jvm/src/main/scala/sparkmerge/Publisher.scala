@@ -30,7 +30,7 @@ object Publisher {
         )
       if (!overwrite)
         throw new TargetExistsException(
-          s"target $target already exists: overwrite it (overwrite=True, or mode overwrite) or choose another path"
+          s"target $target already exists: allow overwriting it, or choose another path"
         )
     }
 

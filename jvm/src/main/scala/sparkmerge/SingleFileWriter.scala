@@ -31,6 +31,13 @@ object SingleFileWriter {
           "can be joined end to end; for others keep the directory, or use df.coalesce(1).write"
       )
     val saveMode = parseMode(mode, path)
+    options.collect { case (k, v) if Set("compression", "codec")(k.toLowerCase(Locale.ROOT)) => v }.foreach { codec =>
+      if (!Codec.joinable(codec))
+        throw new UnsupportedFormatException(
+          s"cannot write $path with compression $codec: its streams cannot be joined end to end; use gzip, " +
+            "bzip2 or no compression"
+        )
+    }
     val conf = df.sparkSession.sparkContext.hadoopConfiguration
     val target = new Path(path).getFileSystem(conf).makeQualified(new Path(path))
     val fs = target.getFileSystem(conf)
@@ -56,21 +63,38 @@ object SingleFileWriter {
       work: Path,
       overwrite: Boolean
   ): MergeResult = {
-    val header = format == "csv" && options.exists { case (k, v) => k.equalsIgnoreCase("header") && v.toBoolean }
+    val header = format == "csv" && options.exists { case (k, v) =>
+      k.equalsIgnoreCase("header") && v.trim.equalsIgnoreCase("true")
+    }
     val dataOptions = options.filterNot(_._1.equalsIgnoreCase("header"))
     val dataDir = new Path(work, "data")
     df.write.format(format).options(dataOptions).option("header", "false").save(dataDir.toString)
 
-    val headerParts =
-      if (!header) Vector.empty
-      else {
-        val headerDir = new Path(work, "header")
-        df.limit(0).write.format(format).options(dataOptions).option("header", "true").save(headerDir.toString)
-        PartDiscovery.list(DataFileSystem.of(fs), headerDir, allowEmpty = true).take(1)
-      }
     val dataParts = PartDiscovery.list(DataFileSystem.of(fs), dataDir, allowEmpty = true)
+    val headerParts = if (header) renderHeader(df, format, dataOptions, fs, work, dataDir).toVector else Vector.empty
     val plan = MergePlanner.whole(DataFileSystem.of(fs), headerParts ++ dataParts, target, dataParts.size)
     Merger.execute(plan, fs, fs, MergeOptions(overwrite = overwrite))
+  }
+
+  /**
+   * Spark's own rendering of the header (quoting, separator, compression), as a hidden file among the data
+   * parts: HDFS concat joins files of one directory only.
+   */
+  private def renderHeader(
+      df: DataFrame,
+      format: String,
+      options: Map[String, String],
+      fs: FileSystem,
+      work: Path,
+      dataDir: Path
+  ): Option[Part] = {
+    val headerDir = new Path(work, "header")
+    df.limit(0).write.format(format).options(options).option("header", "true").save(headerDir.toString)
+    PartDiscovery.list(DataFileSystem.of(fs), headerDir, allowEmpty = true).headOption.map { rendered =>
+      val moved = new Path(dataDir, s".header-${rendered.name}")
+      if (!fs.rename(rendered.path, moved)) throw new java.io.IOException(s"could not move ${rendered.path} to $moved")
+      rendered.copy(path = moved)
+    }
   }
 
   private def parseMode(mode: String, path: String): SaveMode = mode.toLowerCase(Locale.ROOT) match {

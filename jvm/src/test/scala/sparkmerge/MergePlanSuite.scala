@@ -9,7 +9,7 @@ class MergePlanSuite extends AnyFunSuite with Matchers with LocalFiles {
   private def plan(relative: String, options: MergeOptions = MergeOptions()): MergePlan = {
     val fs = DataFileSystem.of(localFs)
     val parts = PartDiscovery.list(fs, hadoopPath(relative))
-    MergePlanner.plan(fs, parts, hadoopPath("out.csv"), options)
+    MergePlanner.plan(fs, fs, parts, hadoopPath("out.csv"), options)
   }
 
   test("a plan is a value: its length and description come without a file system") {
@@ -34,6 +34,14 @@ class MergePlanSuite extends AnyFunSuite with Matchers with LocalFiles {
     pieces.map(p => (p.path.getName, p.getClass.getSimpleName)) shouldBe
       Seq("part-00000.csv" -> "Whole", "part-00003.csv" -> "Tail")
     pieces.last shouldBe Piece.Tail(hadoopPath("src/part-00003.csv"), 12, 8)
+  }
+
+  test("a header is a CSV record: a line break inside quotes does not end it") {
+    val header = "\"a\nb\",\"x\\\"\ny\",\"p\"\"\nq\"\n"
+    write("src/part-00000.csv", header + "1,2,3\n")
+    write("src/part-00001.csv", header + "4,5,6\n")
+    plan("src", MergeOptions(header = true)).pieces.last shouldBe
+      Piece.Tail(hadoopPath("src/part-00001.csv"), header.length + 6, header.length)
   }
 
   test("the first non-empty part gives the header") {
@@ -80,6 +88,8 @@ class MergePlanSuite extends AnyFunSuite with Matchers with LocalFiles {
     intercept[UnsupportedFormatException](plan("a")).getMessage should include("snappy")
     writeBytes("b/part-00000.csv.gz", gzip("1\n"))
     write("b/part-00001.csv", "2\n")
-    intercept[UnsupportedFormatException](plan("b")).getMessage should (include("gzip") and include("none"))
+    intercept[UnsupportedFormatException](plan("b")).getMessage should (include("gzip-compressed") and include(
+      "uncompressed"
+    ))
   }
 }

@@ -100,8 +100,10 @@ class MergerSuite extends AnyFunSuite with Matchers with LocalFiles {
   test("delete source removes the source only after the target is in place") {
     write("src/part-00000.csv", "a\n")
     write("src/_SUCCESS", "")
-    merge(MergeOptions(deleteSource = true), target = "nested/new/out.csv")
+    val result = merge(MergeOptions(deleteSource = true), target = "nested/new/out.csv")
     read("nested/new/out.csv") shouldBe "a\n"
+    // The raw local file system offers a concat that overwrites the target and keeps the sources: never used.
+    (result.strategy, result.reason) shouldBe ("copy", "concat is trusted on hdfs only, not on file")
     exists("src") shouldBe false
   }
 

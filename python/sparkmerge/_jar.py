@@ -1,0 +1,77 @@
+"""Where the engine jar is, and how a SparkSession builder is told to load it."""
+
+from __future__ import annotations
+
+import importlib.resources
+import os
+from typing import TYPE_CHECKING, Optional
+
+from .errors import JarNotLoadedError
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+__all__ = ["jar_path", "configure", "scala_binary_version"]
+
+JARS_PACKAGE_DIR = "jars"
+
+#: The Scala line each Spark major version is built with, as pip's pyspark ships it.
+SCALA_FOR_SPARK_MAJOR = {"3": "2.12", "4": "2.13"}
+
+
+def scala_binary_version() -> str:
+    """The Scala binary version ("2.13") of the installed pyspark: its jars name the line they were built for."""
+    try:
+        import pyspark
+    except ImportError:
+        return SCALA_FOR_SPARK_MAJOR["4"]
+    jars = os.path.join(os.path.dirname(pyspark.__file__), "jars")
+    if os.path.isdir(jars):
+        for name in os.listdir(jars):
+            if name.startswith("scala-library-") and name.endswith(".jar"):
+                return ".".join(name[len("scala-library-") : -len(".jar")].split(".")[:2])
+    return SCALA_FOR_SPARK_MAJOR.get(pyspark.__version__.split(".")[0], SCALA_FOR_SPARK_MAJOR["4"])
+
+
+def jar_path(scala_binary: Optional[str] = None) -> str:
+    """The absolute path of the engine jar bundled in this package, for Scala ``scala_binary`` (by default the
+    line of the installed pyspark). Pass it to ``--jars`` or ``spark.jars``, or let :func:`configure` do it."""
+    scala = scala_binary or scala_binary_version()
+    folder = importlib.resources.files(__package__) / JARS_PACKAGE_DIR
+    pattern = f"sparkmerge_{scala}-*.jar"
+    found = sorted(
+        str(entry)
+        for entry in (folder.iterdir() if folder.is_dir() else [])
+        if entry.name.startswith(f"sparkmerge_{scala}-") and entry.name.endswith(".jar")
+    )
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise JarNotLoadedError(
+            f"no {pattern} in {folder}: run `make build` in a checkout, or reinstall sparkmerge"
+        )
+    raise JarNotLoadedError(
+        f"several {pattern} in {folder} ({', '.join(os.path.basename(f) for f in found)}): "
+        "run `make build` in a checkout, or reinstall sparkmerge"
+    )
+
+
+def configure(builder: SparkSession.Builder) -> SparkSession.Builder:
+    """Add the engine jar to ``spark.jars`` of a builder, keeping the jars already set there::
+
+        spark = sparkmerge.configure(SparkSession.builder.appName("job")).getOrCreate()
+
+    It must run before the session (and its JVM) starts: a running JVM does not pick up new ``spark.jars``.
+    """
+    from pyspark.sql import SparkSession
+
+    if not isinstance(builder, SparkSession.Builder):
+        raise TypeError(
+            f"configure() takes a SparkSession.Builder such as SparkSession.builder, not {type(builder).__name__}"
+        )
+    jar = jar_path()
+    current = str(builder._options.get("spark.jars") or "")
+    jars = [entry.strip() for entry in current.split(",") if entry.strip()]
+    if jar not in jars:
+        jars.append(jar)
+    return builder.config("spark.jars", ",".join(jars))

@@ -1,0 +1,141 @@
+"""The bridge: find the engine in the driver's JVM, call it, and turn its exceptions into Python ones.
+
+The engine class is loaded through the JVM thread's context class loader, as graphframes does, so that a
+session started without the jar fails with one clear :class:`JarNotLoadedError` instead of a py4j error.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping
+
+from .errors import JAVA_EXCEPTIONS, JarNotLoadedError, SparkConnectError, SparkMergeError
+
+if TYPE_CHECKING:
+    from py4j.java_gateway import JavaObject  # type: ignore[import-untyped]
+    from pyspark.sql import SparkSession
+
+__all__ = ["is_spark_connect", "require_classic", "python_api", "call", "java_string_map"]
+
+ENGINE_CLASS = "sparkmerge.PythonAPI"
+ENGINE_PACKAGE = "sparkmerge."
+CONNECT_MODULE = "pyspark.sql.connect"
+#: How far down a Java exception's causes to look for an engine exception wrapped by something else.
+MAX_CAUSE_DEPTH = 8
+
+
+def is_spark_connect(obj: object) -> bool:
+    """True for a Spark Connect session or DataFrame: a client of a remote driver, with no JVM of its own."""
+    return type(obj).__module__.startswith(CONNECT_MODULE)
+
+
+def require_classic(obj: object, what: str) -> None:
+    """Refuse a Spark Connect object before anything touches ``_jvm`` (which it does not have)."""
+    if is_spark_connect(obj):
+        raise SparkConnectError(
+            f"{what} is a Spark Connect {type(obj).__name__}, which has no JVM driver for sparkmerge to run in: "
+            "use a classic SparkSession with a JVM driver (on Databricks: a cluster in a classic access mode, "
+            "dedicated or single user, not serverless)"
+        )
+
+
+def python_api(spark: SparkSession) -> JavaObject:
+    """A new ``sparkmerge.PythonAPI`` in the JVM of ``spark``, or :class:`JarNotLoadedError`."""
+    from py4j.protocol import Py4JJavaError  # type: ignore[import-untyped]
+
+    require_classic(spark, "the session")
+    loader = _jvm_of(spark).java.lang.Thread.currentThread().getContextClassLoader()
+    try:
+        return loader.loadClass(ENGINE_CLASS).newInstance()
+    except Py4JJavaError as error:
+        if _simple_name(error.java_exception) in ("ClassNotFoundException", "NoClassDefFoundError"):
+            raise JarNotLoadedError(_not_loaded_message()) from None
+        raise translate(error) from None
+
+
+def call(spark: SparkSession, method: str, *args: Any) -> Any:
+    """``PythonAPI.<method>(*args)`` in the JVM of ``spark``; Java exceptions come out as SparkMergeError."""
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors.exceptions.captured import CapturedException
+
+    api = python_api(spark)
+    try:
+        return getattr(api, method)(*args)
+    except (Py4JJavaError, CapturedException) as error:
+        # pyspark turns some Java exceptions (AnalysisException, ...) into its own before they reach us.
+        raise translate(error) from None
+
+
+def java_string_map(spark: SparkSession, values: Mapping[str, str]) -> JavaObject:
+    """A ``java.util.HashMap<String, String>`` in the JVM of ``spark`` with the given entries."""
+    java_map = _jvm_of(spark).java.util.HashMap()
+    for key, value in values.items():
+        java_map.put(key, value)
+    return java_map
+
+
+def _jvm_of(spark: SparkSession) -> Any:
+    jvm = spark._jvm
+    if jvm is None:
+        raise SparkMergeError("the Spark session has no JVM gateway: it was stopped, start a new one")
+    return jvm
+
+
+def translate(error: Any) -> SparkMergeError:
+    """The Python exception for a ``Py4JJavaError`` (or a Java exception pyspark already captured): the engine's
+    own class if the Java exception or one of its causes is an engine exception, else a plain SparkMergeError
+    naming the Java class. The Java stack trace is kept on it, not shown."""
+    top = getattr(error, "java_exception", None) or getattr(error, "_origin", None)
+    trace = _trace(error)
+    if top is None:  # captured by pyspark without the Java object (a Python worker's error)
+        message = _first_line(getattr(error, "_desc", None) or error)
+        return SparkMergeError(f"{type(error).__name__}: {message}", java_trace=trace)
+    cause = top
+    for _ in range(MAX_CAUSE_DEPTH):
+        if cause is None:
+            break
+        name = _simple_name(cause)
+        if name in JAVA_EXCEPTIONS and cause.getClass().getName().startswith(ENGINE_PACKAGE):
+            return JAVA_EXCEPTIONS[name](
+                _first_line(cause.getMessage()) or name,
+                java_class=cause.getClass().getName(),
+                java_trace=trace,
+            )
+        cause = cause.getCause()
+    name = _simple_name(top)
+    message = _first_line(top.getMessage())
+    return SparkMergeError(
+        f"{name}: {message}" if message else name, java_class=top.getClass().getName(), java_trace=trace
+    )
+
+
+def _simple_name(java_exception: Any) -> str:
+    return str(java_exception.getClass().getSimpleName())
+
+
+def _first_line(message: Any) -> str:
+    lines = str(message).strip().splitlines() if message is not None else []
+    return lines[0].strip() if lines else ""
+
+
+def _trace(error: Any) -> str:
+    captured = getattr(error, "_stackTrace", None)
+    if captured:
+        return str(captured)
+    try:
+        return str(error)
+    except Exception:  # the trace is a courtesy: never let it hide the error itself
+        return repr(error)
+
+
+def _not_loaded_message() -> str:
+    from ._jar import jar_path
+
+    try:
+        jar = jar_path()
+    except JarNotLoadedError as missing:
+        return f"the sparkmerge jar is not loaded in this Spark session, and {missing}"
+    return (
+        "the sparkmerge jar is not loaded in this Spark session: build the session with "
+        "sparkmerge.configure(SparkSession.builder) before it starts, or start it with "
+        f"--jars {jar}, or set spark.jars to it"
+    )

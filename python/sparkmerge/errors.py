@@ -1,0 +1,86 @@
+"""The one exception hierarchy of sparkmerge.
+
+Each ``sparkmerge.*Exception`` the JVM engine throws becomes the ``*Error`` of the same stem here, with the
+engine's one-line message (it names the path and the fix). Any other Java exception becomes a plain
+:class:`SparkMergeError` whose message is ``"<JavaClass>: <first line>"``; the full Java stack trace is kept on
+:attr:`SparkMergeError.java_trace` for whoever needs it, instead of being printed at the user.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+__all__ = [
+    "SparkMergeError",
+    "SourceNotFoundError",
+    "EmptySourceError",
+    "TargetExistsError",
+    "HeaderMismatchError",
+    "UnsupportedFormatError",
+    "InvalidLayoutError",
+    "MergeFailedError",
+    "JarNotLoadedError",
+    "SparkConnectError",
+]
+
+
+class SparkMergeError(Exception):
+    """A merge was refused or failed. ``str(error)`` is one line that says what and where."""
+
+    def __init__(
+        self, message: str, *, java_class: Optional[str] = None, java_trace: Optional[str] = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        #: The fully qualified name of the Java exception behind this error, if there was one.
+        self.java_class = java_class
+        #: The Java stack trace behind this error, if there was one.
+        self.java_trace = java_trace
+
+
+class SourceNotFoundError(SparkMergeError):
+    """The source directory does not exist."""
+
+
+class EmptySourceError(SparkMergeError):
+    """The source directory holds no part file to merge."""
+
+
+class TargetExistsError(SparkMergeError):
+    """The target exists and neither ``overwrite`` nor ``mode="overwrite"``/``"ignore"`` was asked for."""
+
+
+class HeaderMismatchError(SparkMergeError):
+    """With ``header=True``, the parts do not all start with the same header line."""
+
+
+class UnsupportedFormatError(SparkMergeError):
+    """The parts cannot be concatenated into one valid file (Parquet, ORC, Avro, an unknown codec)."""
+
+
+class InvalidLayoutError(SparkMergeError):
+    """The paths do not fit together: sub-directories in the source, a target inside the source."""
+
+
+class MergeFailedError(SparkMergeError):
+    """The file system failed during the merge; the target and the sources are as they were."""
+
+
+class JarNotLoadedError(SparkMergeError):
+    """The sparkmerge jar is missing from the package or not on the Spark driver's class path."""
+
+
+class SparkConnectError(SparkMergeError):
+    """The session is a Spark Connect session, which has no JVM driver to run the merge in."""
+
+
+#: The Java exception's simple class name -> the Python class it becomes.
+JAVA_EXCEPTIONS: dict[str, type[SparkMergeError]] = {
+    "SourceNotFoundException": SourceNotFoundError,
+    "EmptySourceException": EmptySourceError,
+    "TargetExistsException": TargetExistsError,
+    "HeaderMismatchException": HeaderMismatchError,
+    "UnsupportedFormatException": UnsupportedFormatError,
+    "InvalidLayoutException": InvalidLayoutError,
+    "MergeFailedException": MergeFailedError,
+}

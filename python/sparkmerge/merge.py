@@ -1,0 +1,53 @@
+"""Merge the part files a Spark job already wrote into one file."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from . import _jvm
+from ._args import PathLike, flag, path_string
+from .result import MergeResult
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+__all__ = ["merge"]
+
+log = logging.getLogger(__name__)
+
+
+def merge(
+    spark: SparkSession,
+    source: PathLike,
+    target: PathLike,
+    *,
+    header: bool = False,
+    overwrite: bool = False,
+    delete_source: bool = False,
+) -> MergeResult:
+    """Merge the ``part-*`` files of the directory ``source`` into the one file ``target``, in part order.
+
+    The merge runs on the Hadoop FileSystem in the driver's JVM: any path Spark can write (local, HDFS, S3,
+    ...) works, and a path without a scheme means what it means to Spark. Side files (``_SUCCESS``, ``.crc``,
+    hidden files, ``_temporary``) are left out.
+
+    :param header: every part starts with the same header line (``csv`` with ``header=True``): keep it once.
+    :param overwrite: replace an existing ``target``; otherwise it raises :class:`TargetExistsError`.
+    :param delete_source: remove ``source`` once ``target`` is in place.
+    :raises SparkMergeError: or one of its subclasses, with a one-line message naming the path.
+    """
+    source_path = path_string(source, "source")
+    target_path = path_string(target, "target")
+    header = flag(header, "header")
+    overwrite = flag(overwrite, "overwrite")
+    delete_source = flag(delete_source, "delete_source")
+    _jvm.require_classic(spark, "spark")
+    if not hasattr(spark, "_jsparkSession"):
+        raise TypeError(f"spark must be a SparkSession, not {type(spark).__name__}")
+    java_result = _jvm.call(
+        spark, "merge", spark._jsparkSession, source_path, target_path, header, overwrite, delete_source
+    )
+    result = MergeResult.from_java(java_result)
+    log.info("%s (source %s)", result, source_path)
+    return result

@@ -1,0 +1,64 @@
+"""What a merge did, as a plain Python value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["MergeResult"]
+
+SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """The file a merge published, how many part files went into it, its length in bytes, the strategy the
+    engine used (``"copy"``, ``"concat"``, or ``"skipped"`` when ``mode="ignore"`` found the target), the
+    wall-clock time of the merge in seconds, and why that strategy (why concat could not be used, say)."""
+
+    target: str
+    files: int
+    bytes: int
+    strategy: str
+    seconds: float
+    reason: str = ""
+
+    @classmethod
+    def from_java(cls, java_result: Any) -> MergeResult:
+        """Copy the JVM's ``sparkmerge.MergeResult`` into Python values, so nothing refers to the JVM after."""
+        return cls(
+            target=str(java_result.target()),
+            files=int(java_result.files()),
+            bytes=int(java_result.bytes()),
+            strategy=str(java_result.strategy()),
+            seconds=int(java_result.millis()) / 1000.0,
+            reason=str(java_result.reason()),
+        )
+
+    @property
+    def skipped(self) -> bool:
+        """True when nothing was written because the target existed (``mode="ignore"``)."""
+        return self.strategy == SKIPPED
+
+    @property
+    def mib_per_second(self) -> float:
+        return self.bytes / 1048576.0 / self.seconds if self.seconds > 0 else 0.0
+
+    def __str__(self) -> str:
+        if self.skipped:
+            return f"skipped {self.target}: it exists"
+        return (
+            f"merged {self.files} file{'s' if self.files != 1 else ''} into {self.target}: "
+            f"{_human_bytes(self.bytes)} in {self.seconds:.2f} s ({self.strategy})"
+        )
+
+
+def _human_bytes(count: int) -> str:
+    if count < 1024:
+        return f"{count} B"
+    size = float(count)
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        size /= 1024.0
+        if size < 1024.0 or unit == "TiB":
+            break
+    return f"{size:.1f} {unit} ({count} bytes)"

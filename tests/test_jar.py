@@ -1,0 +1,94 @@
+"""Finding the bundled jar, adding it to a builder, and the one clear error when a session lacks it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_python
+from pyspark.sql import SparkSession
+
+import sparkmerge
+
+
+def test_jar_path_is_the_bundled_jar() -> None:
+    jar = Path(sparkmerge.jar_path())
+    assert jar.is_absolute() and jar.is_file()
+    assert jar.parent == Path(sparkmerge.__file__).parent / "jars"
+    assert jar.name == f"sparkmerge_2.13-{sparkmerge.__version__}.jar"
+    assert sparkmerge.jar_path("2.13") == str(jar)
+
+
+def test_jar_path_for_a_scala_line_without_a_jar() -> None:
+    with pytest.raises(sparkmerge.JarNotLoadedError, match=r"sparkmerge_2\.11-\*\.jar.*make build"):
+        sparkmerge.jar_path("2.11")
+
+
+def test_configure_appends_to_the_users_jars_once() -> None:
+    builder = SparkSession.Builder().config("spark.jars", "/opt/a.jar,/opt/b.jar")
+
+    assert sparkmerge.configure(builder) is builder
+    sparkmerge.configure(builder)
+
+    assert builder._options["spark.jars"] == f"/opt/a.jar,/opt/b.jar,{sparkmerge.jar_path()}"
+
+
+def test_configure_on_a_builder_without_jars() -> None:
+    builder = sparkmerge.configure(SparkSession.Builder())
+    assert builder._options["spark.jars"] == sparkmerge.jar_path()
+
+
+def test_configure_takes_only_a_builder() -> None:
+    with pytest.raises(TypeError, match="SparkSession.Builder"):
+        sparkmerge.configure("local[2]")  # type: ignore[arg-type]
+
+
+def test_the_session_reports_the_engine(spark: SparkSession) -> None:
+    from sparkmerge import _jvm
+
+    api = _jvm.python_api(spark)
+    assert api.version() in (sparkmerge.__version__, "unknown")
+    assert api.scalaVersion().startswith("2.13.")
+
+
+WITHOUT_JAR = """
+import sys
+from pyspark.sql import SparkSession
+import sparkmerge
+
+spark = (SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
+         .config("spark.ui.showConsoleProgress", "false").getOrCreate())
+try:
+    sparkmerge.write_single(spark.range(3), sys.argv[2])
+except sparkmerge.JarNotLoadedError as error:
+    print("write_single:", error)
+sparkmerge.merge(spark, sys.argv[1], sys.argv[2])
+"""
+
+
+def test_a_session_without_the_jar_raises_one_clear_error(tmp_path: Path) -> None:
+    source = tmp_path / "parts"
+    source.mkdir()
+    (source / "part-00000.csv").write_text("1\n")
+
+    ran = run_python("-c", WITHOUT_JAR, str(source), str(tmp_path / "out.csv"), cwd=tmp_path)
+
+    assert ran.returncode == 1, ran.stderr
+    last = ran.stderr.strip().splitlines()[-1]
+    assert last.startswith("sparkmerge.errors.JarNotLoadedError: the sparkmerge jar is not loaded")
+    for hint in (
+        "sparkmerge.configure(SparkSession.builder)",
+        f"--jars {sparkmerge.jar_path()}",
+        "spark.jars",
+    ):
+        assert hint in last
+    # Raised from None: one traceback, no py4j error chained before it.
+    assert "Py4JJavaError" not in ran.stderr and "During handling" not in ran.stderr
+    assert ran.stdout.startswith("write_single: the sparkmerge jar is not loaded")
+    assert sorted(os.listdir(tmp_path)) == ["parts"]
+
+
+def test_the_package_imports_without_starting_spark() -> None:
+    ran = run_python("-c", "import sparkmerge, sys; print('pyspark.sql' in sys.modules)", cwd=ROOT)
+    assert ran.stdout.strip() == "False", ran.stderr
