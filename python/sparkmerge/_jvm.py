@@ -52,13 +52,18 @@ def python_api(spark: SparkSession) -> JavaObject:
         raise translate(error) from None
 
 
-def call(spark: SparkSession, method: str, *args: Any) -> Any:
-    """``PythonAPI.<method>(*args)`` in the JVM of ``spark``; Java exceptions come out as SparkMergeError."""
+def call(spark: SparkSession, method: str, *args: Any, progress: bool = False) -> Any:
+    """``PythonAPI.<method>(*args)`` in the JVM of ``spark``; Java exceptions come out as SparkMergeError.
+    With ``progress``, a progress bar on stderr follows the merge's counters while it runs."""
     from py4j.protocol import Py4JJavaError
     from pyspark.errors.exceptions.captured import CapturedException
 
+    from ._progress import with_progress_bar
+
     api = python_api(spark)
     try:
+        if progress:
+            return with_progress_bar(api.progress(), lambda: getattr(api, method)(*args))
         return getattr(api, method)(*args)
     except (Py4JJavaError, CapturedException) as error:
         # pyspark turns some Java exceptions (AnalysisException, ...) into its own before they reach us.

@@ -25,6 +25,7 @@ def merge(
     header: bool = False,
     overwrite: bool = False,
     delete_source: bool = False,
+    progress: bool = False,
 ) -> MergeResult:
     """Merge the ``part-*`` files of the directory ``source`` into the one file ``target``, in part order.
 
@@ -34,7 +35,9 @@ def merge(
 
     :param header: every part starts with the same header line (``csv`` with ``header=True``): keep it once.
     :param overwrite: replace an existing ``target``; otherwise it raises :class:`TargetExistsError`.
-    :param delete_source: remove ``source`` once ``target`` is in place.
+    :param delete_source: remove ``source`` once ``target`` is in place. On HDFS this lets the parts be
+        concatenated in place (no data moves); without it they are copied, since concat consumes them.
+    :param progress: draw a progress bar on stderr (a terminal or a notebook) while the merge runs.
     :raises SparkMergeError: or one of its subclasses, with a one-line message naming the path.
     """
     source_path = path_string(source, "source")
@@ -42,11 +45,20 @@ def merge(
     header = flag(header, "header")
     overwrite = flag(overwrite, "overwrite")
     delete_source = flag(delete_source, "delete_source")
+    progress = flag(progress, "progress")
     _jvm.require_classic(spark, "spark")
     if not hasattr(spark, "_jsparkSession"):
         raise TypeError(f"spark must be a SparkSession, not {type(spark).__name__}")
     java_result = _jvm.call(
-        spark, "merge", spark._jsparkSession, source_path, target_path, header, overwrite, delete_source
+        spark,
+        "merge",
+        spark._jsparkSession,
+        source_path,
+        target_path,
+        header,
+        overwrite,
+        delete_source,
+        progress=progress,
     )
     result = MergeResult.from_java(java_result)
     log.info("%s (source %s)", result, source_path)

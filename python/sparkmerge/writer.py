@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from . import _jvm
-from ._args import PathLike, option_string, path_string
+from ._args import PathLike, flag, option_string, path_string
 from .errors import UnsupportedFormatError
 from .result import MergeResult
 
@@ -31,7 +31,13 @@ COLUMNAR = ("parquet", "orc", "avro")
 
 
 def write_single(
-    df: DataFrame, path: PathLike, format: str = "csv", *, mode: str = "errorifexists", **options: Any
+    df: DataFrame,
+    path: PathLike,
+    format: str = "csv",
+    *,
+    mode: str = "errorifexists",
+    progress: bool = False,
+    **options: Any,
 ) -> MergeResult:
     """Write ``df`` as ONE file at ``path`` (a file, not a directory), in row order::
 
@@ -41,12 +47,15 @@ def write_single(
     :param mode: ``"errorifexists"`` (or ``"error"``), ``"overwrite"``, or ``"ignore"`` (if ``path`` exists,
         write nothing and return a result with ``files=0`` and ``strategy="skipped"``). ``"append"`` is refused:
         one file cannot be appended to by a Spark job.
+    :param progress: draw a progress bar on stderr while the parts are merged (Spark shows its own while
+        it writes them).
     :param options: the format's writer options, as for ``df.write.options(...)`` (``header=True``,
         ``sep=";"``, ``compression="gzip"``, ...); an option set to None is left out.
     :raises UnsupportedFormatError: for Parquet, ORC, Avro and any other format but the three above.
     :raises SparkMergeError: or one of its subclasses, with a one-line message naming the path.
     """
     target = path_string(path, "path")
+    progress = flag(progress, "progress")
     fmt = _format(format)
     save_mode = _mode(mode)
     string_options = {key: option_string(value, key) for key, value in options.items() if value is not None}
@@ -55,7 +64,14 @@ def write_single(
         raise TypeError(f"df must be a pyspark.sql.DataFrame, not {type(df).__name__}")
     spark = df.sparkSession
     java_result = _jvm.call(
-        spark, "writeSingle", df._jdf, target, fmt, save_mode, _jvm.java_string_map(spark, string_options)
+        spark,
+        "writeSingle",
+        df._jdf,
+        target,
+        fmt,
+        save_mode,
+        _jvm.java_string_map(spark, string_options),
+        progress=progress,
     )
     result = MergeResult.from_java(java_result)
     log.info("%s (%s, mode %s)", result, fmt, save_mode)

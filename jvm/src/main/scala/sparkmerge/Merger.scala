@@ -26,7 +26,8 @@ object Merger {
       source: String,
       target: String,
       options: MergeOptions = MergeOptions(),
-      conf: Configuration = new Configuration()
+      conf: Configuration = new Configuration(),
+      progress: MergeProgress = new MergeProgress()
   ): MergeResult = {
     val sourceDir = qualify(new Path(source), conf)
     val targetPath = qualify(new Path(target), conf)
@@ -37,27 +38,35 @@ object Merger {
     Publisher.checkTarget(targetFs, targetPath, options.overwrite)
     val parts = PartDiscovery.list(DataFileSystem.of(sourceFs), sourceDir)
     val plan = MergePlanner.plan(DataFileSystem.of(sourceFs), targetFs, parts, targetPath, options)
-    val result = execute(plan, sourceFs, targetFs, options)
+    val result = execute(plan, sourceFs, targetFs, options, progress)
 
     if (options.deleteSource) deleteSource(sourceFs, sourceDir, targetPath)
     result
   }
 
   /** Runs a plan: the one place where data moves and the target changes. */
-  def execute(plan: MergePlan, sourceFs: FileSystem, targetFs: FileSystem, options: MergeOptions): MergeResult = {
+  def execute(
+      plan: MergePlan,
+      sourceFs: FileSystem,
+      targetFs: FileSystem,
+      options: MergeOptions,
+      progress: MergeProgress = new MergeProgress()
+  ): MergeResult = {
     val started = System.nanoTime()
     log.debug(plan.describe)
+    progress.start(plan.target.toString, plan.files, plan.inputBytes)
     val (done, bytes) = plan.strategy match {
-      case Strategy.Copy   => (plan, copy(plan, sourceFs, targetFs, options))
+      case Strategy.Copy   => (plan, copy(plan, sourceFs, targetFs, options, progress))
       case Strategy.Concat =>
         ConcatMerge.run(sourceFs, plan, options.overwrite) match {
           case Right(bytes)  => (plan, bytes)
           case Left(refusal) =>
             log.warn(s"sparkmerge: HDFS refused to concat into ${plan.target} ($refusal); copying instead")
             val copying = plan.copy(strategy = Strategy.Copy, reason = s"concat refused: $refusal")
-            (copying, copy(copying, sourceFs, targetFs, options))
+            (copying, copy(copying, sourceFs, targetFs, options, progress))
         }
     }
+    progress.finish()
     val result =
       MergeResult(plan.target.toString, done.files, bytes, done.strategy.name, elapsedMillis(started), done.reason)
     log.info(
@@ -69,14 +78,20 @@ object Merger {
   }
 
   /** The copy strategy, into a hidden file beside the target; returns the merged length once it is published. */
-  private def copy(plan: MergePlan, sourceFs: FileSystem, targetFs: FileSystem, options: MergeOptions): Long = {
+  private def copy(
+      plan: MergePlan,
+      sourceFs: FileSystem,
+      targetFs: FileSystem,
+      options: MergeOptions,
+      progress: MergeProgress
+  ): Long = {
     val target = plan.target
     val temporary = Publisher.temporaryPath(target)
     try {
       targetFs.mkdirs(target.getParent)
       val out = DataFileSystem.of(targetFs).create(temporary, false, options.bufferBytes)
       val written =
-        try StreamCopy.run(DataFileSystem.of(sourceFs), plan, out, options.bufferBytes)
+        try StreamCopy.run(DataFileSystem.of(sourceFs), plan, out, options.bufferBytes, progress)
         finally out.close()
       checkLength(plan, targetFs, temporary, written)
       Publisher.publish(targetFs, temporary, target, options.overwrite)

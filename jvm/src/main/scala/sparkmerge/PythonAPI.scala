@@ -9,6 +9,9 @@ import org.apache.spark.sql.{DataFrame, SparkSession}
  */
 class PythonAPI {
 
+  /** The counters of the merge this instance runs; Python polls them from another thread for a progress bar. */
+  val progress: MergeProgress = new MergeProgress()
+
   def merge(
       spark: SparkSession,
       source: String,
@@ -21,7 +24,8 @@ class PythonAPI {
       source,
       target,
       MergeOptions(header = header, overwrite = overwrite, deleteSource = deleteSource),
-      spark.sparkContext.hadoopConfiguration
+      spark.sparkContext.hadoopConfiguration,
+      progress
     )
 
   def writeSingle(
@@ -33,7 +37,7 @@ class PythonAPI {
   ): MergeResult = {
     val scalaOptions = Map.newBuilder[String, String]
     options.forEach((key, value) => scalaOptions += key -> value)
-    SingleFileWriter.write(df, path, format, mode, scalaOptions.result())
+    SingleFileWriter.write(df, path, format, mode, scalaOptions.result(), progress)
   }
 
   def version(): String = Option(getClass.getPackage.getImplementationVersion).getOrElse("unknown")

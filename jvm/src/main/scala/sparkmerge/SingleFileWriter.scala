@@ -22,7 +22,8 @@ object SingleFileWriter {
       path: String,
       format: String = "csv",
       mode: String = "errorifexists",
-      options: Map[String, String] = Map.empty
+      options: Map[String, String] = Map.empty,
+      progress: MergeProgress = new MergeProgress()
   ): MergeResult = {
     val fmt = format.toLowerCase(Locale.ROOT)
     if (!LineFormats(fmt))
@@ -47,7 +48,7 @@ object SingleFileWriter {
       val overwrite = saveMode == SaveMode.Overwrite
       Publisher.checkTarget(fs, target, overwrite)
       val work = Publisher.temporaryPath(target, "parts")
-      try writeAndMerge(df, fmt, options, fs, target, work, overwrite)
+      try writeAndMerge(df, fmt, options, fs, target, work, overwrite, progress)
       finally
         if (fs.exists(work) && !fs.delete(work, true))
           org.slf4j.LoggerFactory.getLogger(getClass).warn(s"sparkmerge: could not delete $work")
@@ -61,7 +62,8 @@ object SingleFileWriter {
       fs: FileSystem,
       target: Path,
       work: Path,
-      overwrite: Boolean
+      overwrite: Boolean,
+      progress: MergeProgress
   ): MergeResult = {
     val header = format == "csv" && options.exists { case (k, v) =>
       k.equalsIgnoreCase("header") && v.trim.equalsIgnoreCase("true")
@@ -73,7 +75,7 @@ object SingleFileWriter {
     val dataParts = PartDiscovery.list(DataFileSystem.of(fs), dataDir, allowEmpty = true)
     val headerParts = if (header) renderHeader(df, format, dataOptions, fs, work, dataDir).toVector else Vector.empty
     val plan = MergePlanner.whole(DataFileSystem.of(fs), headerParts ++ dataParts, target, dataParts.size)
-    Merger.execute(plan, fs, fs, MergeOptions(overwrite = overwrite))
+    Merger.execute(plan, fs, fs, MergeOptions(overwrite = overwrite), progress)
   }
 
   /**

@@ -8,22 +8,30 @@ import org.apache.hadoop.fs.FileSystem
 object StreamCopy {
 
   /** Writes the plan's pieces to `out`; returns the bytes written. */
-  def run(fs: FileSystem, plan: MergePlan, out: OutputStream, bufferBytes: Int): Long = {
+  def run(fs: FileSystem, plan: MergePlan, out: OutputStream, bufferBytes: Int, progress: MergeProgress): Long = {
     val buffer = new Array[Byte](bufferBytes)
-    plan.pieces.foldLeft(0L)((written, piece) => written + copy(fs, piece, out, buffer))
+    plan.pieces.foldLeft(0L) { (written, piece) =>
+      val added = copy(fs, piece, out, buffer, progress)
+      progress.fileDone()
+      written + added
+    }
   }
 
-  private def copy(fs: FileSystem, piece: Piece, out: OutputStream, buffer: Array[Byte]): Long =
+  private def copy(fs: FileSystem, piece: Piece, out: OutputStream, buffer: Array[Byte], progress: MergeProgress) =
     if (piece.length == 0) 0L
     else {
       val in = fs.open(piece.path, buffer.length)
       try
         piece match {
-          case _: Piece.Whole => pump(in, out, buffer)
+          case _: Piece.Whole => pump(in, out, buffer, progress)
           case p: Piece.Tail  =>
             in.seek(p.offset)
-            pump(in, out, buffer)
-          case p: Piece.Recoded => recode(p, in, out, buffer)
+            progress.advance(p.offset)
+            pump(in, out, buffer, progress)
+          case p: Piece.Recoded =>
+            val written = recode(p, in, out, buffer)
+            progress.advance(p.length)
+            written
         }
       finally in.close()
     }
@@ -38,18 +46,19 @@ object StreamCopy {
       val encoder = piece.codec.encode(counted)
       try {
         encoder.write(buffer, 0, first)
-        pump(lines, encoder, buffer)
+        pump(lines, encoder, buffer, MergeProgress.Silent)
       } finally encoder.close()
       counted.count
     }
   }
 
-  private def pump(in: InputStream, out: OutputStream, buffer: Array[Byte]): Long = {
+  private def pump(in: InputStream, out: OutputStream, buffer: Array[Byte], progress: MergeProgress): Long = {
     var total = 0L
     var n = in.read(buffer)
     while (n >= 0) {
       out.write(buffer, 0, n)
       total += n
+      progress.advance(n)
       n = in.read(buffer)
     }
     total

@@ -155,6 +155,15 @@ class MergerSuite extends AnyFunSuite with Matchers with LocalFiles {
     }
   }
 
+  test("the progress counters end at the totals, header bytes included") {
+    write("src/part-00000.csv", "h\n" + "1\n" * 1000)
+    write("src/part-00001.csv", "h\n" + "2\n" * 1000)
+    val progress = new MergeProgress(logEveryMillis = 0)
+    Merger.merge(path("src"), path("out.csv"), MergeOptions(header = true), conf, progress)
+    (progress.filesDone, progress.filesTotal, progress.bytesDone, progress.bytesTotal) shouldBe (2, 2, 4004, 4004)
+    progress.isFinished shouldBe true
+  }
+
   test("paths with spaces and non-ASCII characters") {
     write("dossier source/part-00000.csv", "é\n")
     write("dossier source/part-00001.csv", "ü\n")

@@ -1,0 +1,58 @@
+"""A progress bar for long merges, fed from the JVM's counters while the merge runs in another thread."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from typing import Any, Callable, TextIO, TypeVar
+
+__all__ = ["with_progress_bar"]
+
+T = TypeVar("T")
+
+#: How often the bar polls the JVM: each poll is a py4j round trip.
+POLL_SECONDS = 0.5
+WIDTH = 30
+
+
+def with_progress_bar(counters: Any, invoke: Callable[[], T], stream: TextIO | None = None) -> T:
+    """Run ``invoke()`` (a call into the JVM) in a thread, drawing ``counters`` (a ``sparkmerge.MergeProgress``)
+    until it returns; its result or its exception comes back unchanged."""
+    out = stream if stream is not None else sys.stderr
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = invoke()
+        except BaseException as error:  # handed to the caller's thread below
+            outcome["error"] = error
+
+    worker = threading.Thread(target=run, name="sparkmerge-merge", daemon=True)
+    started = time.monotonic()
+    worker.start()
+    drawn = False
+    while worker.is_alive():
+        worker.join(POLL_SECONDS)
+        if counters.bytesTotal() > 0 or counters.filesTotal() > 0:
+            out.write("\r" + _line(counters, time.monotonic() - started))
+            out.flush()
+            drawn = True
+    if drawn:
+        out.write("\r" + _line(counters, time.monotonic() - started) + "\n")
+        out.flush()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]
+
+
+def _line(counters: Any, seconds: float) -> str:
+    done, total = int(counters.bytesDone()), int(counters.bytesTotal())
+    fraction = min(done / total, 1.0) if total > 0 else (1.0 if counters.isFinished() else 0.0)
+    filled = int(fraction * WIDTH)
+    rate = done / 1048576.0 / seconds if seconds > 0 else 0.0
+    return (
+        f"sparkmerge [{'#' * filled}{'.' * (WIDTH - filled)}] {fraction:4.0%} "
+        f"{counters.filesDone()}/{counters.filesTotal()} files "
+        f"{done / 1048576.0:.0f}/{total / 1048576.0:.0f} MiB {rate:.0f} MiB/s"
+    )
