@@ -3,7 +3,7 @@ package sparkmerge
 import java.io.IOException
 
 import org.apache.hadoop.conf.Configuration
-import org.apache.hadoop.fs.{FileSystem, Path}
+import org.apache.hadoop.fs.{FileSystem, Path, RawLocalFileSystem}
 import org.slf4j.LoggerFactory
 
 /**
@@ -89,10 +89,14 @@ object Merger {
     val temporary = Publisher.temporaryPath(target)
     try {
       targetFs.mkdirs(target.getParent)
-      val out = DataFileSystem.of(targetFs).create(temporary, false, options.bufferBytes)
-      val written =
-        try StreamCopy.run(DataFileSystem.of(sourceFs), plan, out, options.bufferBytes, progress)
-        finally out.close()
+      val written = (DataFileSystem.of(sourceFs), DataFileSystem.of(targetFs)) match {
+        case (local: RawLocalFileSystem, _: RawLocalFileSystem) =>
+          LocalCopy.run(local, plan, temporary, options.bufferBytes, progress)
+        case (from, to) =>
+          val out = to.create(temporary, false, options.bufferBytes)
+          try StreamCopy.run(from, plan, out, options.bufferBytes, progress)
+          finally out.close()
+      }
       checkLength(plan, targetFs, temporary, written)
       Publisher.publish(targetFs, temporary, target, options.overwrite)
       written

@@ -38,7 +38,10 @@ object PartDiscovery {
           "per value; merge each directory on its own"
       )
 
-    val parts = entries.map(e => Part(e.getPath, e.getLen, e.getBlockSize)).sortBy(_.name)(PartOrder).toVector
+    val parts = entries
+      .map(e => Part(e.getPath, e.getLen, e.getBlockSize))
+      .sortBy(part => PartOrder.key(part.name))(PartOrder.KeyOrder)
+      .toVector
     if (parts.isEmpty && !allowEmpty)
       throw new EmptySourceException(
         s"source $dir holds no data files, only side entries or nothing: check that the Spark job wrote " +

@@ -12,9 +12,10 @@ object PartOrder extends Ordering[String] {
   private val SparkPart = """part-(?:[rm]-)?(\d+)(.*)""".r
   private val FileCounter = """.*[-.]c(\d+)(?:\.[A-Za-z0-9]+)*""".r
 
-  private final case class Key(task: Option[BigInt], counter: BigInt, name: String)
+  /** A name's place, parsed once: sorting 10,000 parts compares keys 140,000 times. */
+  final case class Key(task: Option[BigInt], counter: BigInt, name: String)
 
-  private def key(name: String): Key = name match {
+  def key(name: String): Key = name match {
     case SparkPart(task, rest) =>
       val counter = rest match {
         case FileCounter(c) => BigInt(c)
@@ -24,14 +25,15 @@ object PartOrder extends Ordering[String] {
     case _ => Key(None, BigInt(0), name)
   }
 
-  override def compare(a: String, b: String): Int = {
-    val (ka, kb) = (key(a), key(b))
-    (ka.task, kb.task) match {
+  override def compare(a: String, b: String): Int = KeyOrder.compare(key(a), key(b))
+
+  object KeyOrder extends Ordering[Key] {
+    override def compare(ka: Key, kb: Key): Int = (ka.task, kb.task) match {
       case (Some(ta), Some(tb)) if ta != tb               => ta.compare(tb)
       case (Some(_), Some(_)) if ka.counter != kb.counter => ka.counter.compare(kb.counter)
       case (Some(_), None)                                => -1
       case (None, Some(_))                                => 1
-      case _                                              => NaturalOrder.compare(a, b)
+      case _                                              => NaturalOrder.compare(ka.name, kb.name)
     }
   }
 }

@@ -7,6 +7,8 @@ import org.apache.hadoop.fs.FileSystem
 /** The copy strategy: each piece read in order and written to one output stream, through one large buffer. */
 object StreamCopy {
 
+  private val StreamBufferBytes = 64 << 10
+
   /** Writes the plan's pieces to `out`; returns the bytes written. */
   def run(fs: FileSystem, plan: MergePlan, out: OutputStream, bufferBytes: Int, progress: MergeProgress): Long = {
     val buffer = new Array[Byte](bufferBytes)
@@ -20,7 +22,9 @@ object StreamCopy {
   private def copy(fs: FileSystem, piece: Piece, out: OutputStream, buffer: Array[Byte], progress: MergeProgress) =
     if (piece.length == 0) 0L
     else {
-      val in = fs.open(piece.path, buffer.length)
+      // A small stream buffer: reads of the large copy buffer bypass it, and a buffer of that size allocated
+      // for each of 10,000 small parts costs more than reading them.
+      val in = fs.open(piece.path, StreamBufferBytes)
       try
         piece match {
           case _: Piece.Whole => pump(in, out, buffer, progress)
@@ -36,7 +40,12 @@ object StreamCopy {
       finally in.close()
     }
 
-  private def recode(piece: Piece.Recoded, in: InputStream, out: OutputStream, buffer: Array[Byte]): Long = {
+  private[sparkmerge] def recode(
+      piece: Piece.Recoded,
+      in: InputStream,
+      out: OutputStream,
+      buffer: Array[Byte]
+  ): Long = {
     val lines = piece.codec.decode(in)
     skipFully(lines, piece.dropBytes, piece)
     val first = lines.read(buffer)

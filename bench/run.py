@@ -1,0 +1,264 @@
+"""The benchmark behind the README's figures: sparkmerge against coalesce(1), repartition(1) and cat, in one run.
+
+Every figure is the median of --runs runs after a warm-up, and every ratio is taken against a baseline measured
+in the same run on the same data, so the machine's speed cancels out. Results go to bench/results/ as JSON, a
+Markdown table and a PNG chart::
+
+    make bench                                  # about 1 GiB, 3 runs each
+    .venv/bin/python bench/run.py --gb 0.25 --runs 1 --skip-hdfs
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from pyspark.sql import DataFrame, SparkSession
+
+import sparkmerge
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+BYTES_PER_ROW = 22  # "user_id,product_id,score\n" as the demo's generator writes it, on average
+
+
+def load_demo() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "demo_recommendations", HERE.parent / "demo" / "recommendations.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def median_seconds(action: Callable[[], Any], runs: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), times
+
+
+def files_of(directory: Path) -> list[str]:
+    """The data parts, in the order sparkmerge uses (task number), for cat."""
+    names = [n for n in os.listdir(directory) if not n.startswith(("_", "."))]
+    return sorted(names, key=lambda n: int(n.split("-")[1]))
+
+
+def cat(directory: Path, target: Path) -> None:
+    with open(target, "wb") as out:
+        subprocess.run(["cat", *files_of(directory)], cwd=directory, stdout=out, check=True)
+
+
+def machine() -> dict[str, Any]:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+        "?",
+    )
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory / 2**30, 1),
+        "cpu": cpu,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "java": java,
+    }
+
+
+def spark_writes(spark: SparkSession, df: DataFrame, work: Path, runs: int) -> dict[str, Any]:
+    """The ways to get one CSV out of Spark, and the parallel write that sparkmerge starts from."""
+    out = work / "spark"
+    single = out / "single.csv"
+    merge_seconds: list[float] = []
+
+    def write_single() -> None:
+        result = sparkmerge.write_single(df, single, header=True, mode="overwrite")
+        merge_seconds.append(result.seconds)
+
+    ways: dict[str, Callable[[], Any]] = {
+        "coalesce(1)": lambda: df.coalesce(1).write.mode("overwrite").csv(str(out / "coalesce"), header=True),
+        "repartition(1)": lambda: df.repartition(1)
+        .write.mode("overwrite")
+        .csv(str(out / "repartition"), header=True),
+        "parallel write (a directory)": lambda: df.write.mode("overwrite").csv(
+            str(out / "parallel"), header=True
+        ),
+        "write_single": write_single,
+    }
+    write_single()  # warm-up: JIT, page cache, the first Spark job's setup
+    merge_seconds.clear()
+    figures = {}
+    for name, action in ways.items():
+        seconds, times = median_seconds(action, runs)
+        figures[name] = {"seconds": seconds, "runs": times}
+        print(f"  {name:30s} {seconds:7.2f} s")
+    figures["write_single"]["merge_seconds"] = statistics.median(merge_seconds)
+    figures["bytes"] = single.stat().st_size
+    return figures
+
+
+def merge_vs_cat(spark: SparkSession, parts: Path, work: Path, runs: int, label: str) -> dict[str, Any]:
+    """The merge alone against cat of the same parts, both from the page cache."""
+    merged, catted = work / f"{label}-merged", work / f"{label}-cat"
+    size = sum((parts / n).stat().st_size for n in files_of(parts))
+    sparkmerge.merge(spark, parts, merged, overwrite=True)  # warm-up, and the page cache
+    cat(parts, catted)
+    merge_s, merge_runs = median_seconds(lambda: sparkmerge.merge(spark, parts, merged, overwrite=True), runs)
+    cat_s, cat_runs = median_seconds(lambda: cat(parts, catted), runs)
+    assert merged.read_bytes() == catted.read_bytes(), "merge and cat disagree"
+    print(
+        f"  {label}: merge {merge_s:.2f} s, cat {cat_s:.2f} s ({len(files_of(parts))} files, {size / 2**20:.0f} MiB)"
+    )
+    return {
+        "files": len(files_of(parts)),
+        "bytes": size,
+        "merge_seconds": merge_s,
+        "cat_seconds": cat_s,
+        "merge_runs": merge_runs,
+        "cat_runs": cat_runs,
+        "merge_vs_cat_throughput": cat_s / merge_s,
+    }
+
+
+def small_parts(directory: Path, count: int, size: int) -> Path:
+    directory.mkdir(parents=True)
+    line = b"123456789,98765,0.123456\n"
+    body = line * (size // len(line))
+    for i in range(count):
+        (directory / f"part-{i:05d}-bench-c000.csv").write_bytes(b"%05d" % i + body[5:])
+    return directory
+
+
+def big_parts(directory: Path, total: int, count: int) -> Path:
+    directory.mkdir(parents=True)
+    line = b"123456789,98765,0.123456\n"
+    chunk = line * ((8 << 20) // len(line))
+    per_part = total // count
+    for i in range(count):
+        with open(directory / f"part-{i:05d}-bench-c000.csv", "wb") as out:
+            left = per_part
+            while left > 0:
+                out.write(chunk[: min(left, len(chunk))])
+                left -= len(chunk)
+    return directory
+
+
+def peak_memory(parts: Path, target: Path, heap: str) -> dict[str, Any]:
+    """The command-line merge in a JVM of its own with a capped heap; its peak resident memory from the kernel."""
+    pyspark_jars = Path(__import__("pyspark").__file__).parent / "jars"
+    classpath = f"{sparkmerge.jar_path()}:{pyspark_jars}/*"
+    command = ["java", f"-Xmx{heap}", "-cp", classpath, "sparkmerge.MergeMain", str(parts), str(target)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    output = process.stdout.read().decode() if process.stdout else ""
+    if status != 0:
+        raise RuntimeError(f"merge with -Xmx{heap} failed:\n{output}")
+    size = target.stat().st_size
+    target.unlink()
+    return {"bytes": size, "heap": heap, "peak_rss_mib": usage.ru_maxrss / 1024, "seconds": seconds}
+
+
+def hdfs(work: Path, quick: bool) -> dict[str, Any] | None:
+    script = HERE / "hdfs_concat.py"
+    if not script.exists():
+        return None
+    out = work / "hdfs.json"
+    args = [sys.executable, str(script), "--json", str(out)] + (["--quick"] if quick else [])
+    subprocess.run(args, check=True)
+    return json.loads(out.read_text())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--gb", type=float, default=1.0, help="size of the CSV (default 1 GiB)")
+    parser.add_argument("--partitions", type=int, default=32, help="Spark partitions (default 32)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure, after a warm-up (default 3)")
+    parser.add_argument(
+        "--small-parts", type=int, default=10_000, help="count of small parts (default 10,000)"
+    )
+    parser.add_argument(
+        "--memory-gb", type=float, default=4.0, help="data merged under a small heap (default 4)"
+    )
+    parser.add_argument("--skip-hdfs", action="store_true", help="leave out the mini HDFS figures")
+    parser.add_argument("--work", default=None, help="scratch directory (default: a temporary one)")
+    args = parser.parse_args()
+
+    work = Path(args.work or tempfile.mkdtemp(prefix="sparkmerge-bench-"))
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    demo = load_demo()
+    top_n = 10
+    users = int(args.gb * 2**30 / BYTES_PER_ROW / top_n)
+    results: dict[str, Any] = {"machine": machine(), "args": vars(args), "master": "local[2]"}
+    print(
+        f"benchmark on {results['machine']['cores']} cores, {results['machine']['memory_gib']} GiB; work in {work}"
+    )
+
+    builder = (
+        SparkSession.builder.master("local[2]")
+        .appName("sparkmerge-bench")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.memory", "4g")
+    )
+    spark = sparkmerge.configure(builder).getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
+    try:
+        df = demo.recommendations(spark, users, top_n, args.partitions)
+        print(f"1. one CSV from Spark: {users * top_n:,} rows, {args.partitions} partitions")
+        results["spark"] = spark_writes(spark, df, work, args.runs)
+
+        print("2. merging the parallel write's parts")
+        plain = work / "plain-parts"
+        df.write.csv(str(plain))
+        results["merge"] = merge_vs_cat(spark, plain, work, args.runs, "parts")
+
+        print(f"3. {args.small_parts:,} small parts of 100 KB")
+        small = small_parts(work / "small-parts", args.small_parts, 100 * 1024)
+        results["small_parts"] = merge_vs_cat(spark, small, work, args.runs, "small")
+        shutil.rmtree(small)
+    finally:
+        spark.stop()
+
+    print(f"4. peak memory: {args.memory_gb:g} GiB and a quarter of it through a 256 MiB heap")
+    memory = []
+    for total in (args.memory_gb / 4, args.memory_gb):
+        parts = big_parts(work / f"big-{total:g}", int(total * 2**30), 64)
+        memory.append(peak_memory(parts, work / "big.csv", "256m"))
+        shutil.rmtree(parts)
+        print(f"  {memory[-1]['bytes'] / 2**30:.2f} GiB: peak RSS {memory[-1]['peak_rss_mib']:.0f} MiB")
+    results["memory"] = memory
+
+    if not args.skip_hdfs:
+        print("5. mini HDFS: concat against copy")
+        results["hdfs"] = hdfs(work, quick=args.gb < 1)
+
+    shutil.rmtree(work, ignore_errors=True)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "bench.json").write_text(json.dumps(results, indent=2) + "\n")
+    from report import chart, table  # the report needs matplotlib, which only the benchmark installs
+
+    (RESULTS / "bench.md").write_text(table(results))
+    chart(results, RESULTS / "bench.png")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+package sparkmerge
+
+import java.nio.ByteBuffer
+import java.nio.channels.{Channels, FileChannel}
+import java.nio.file.StandardOpenOption.{CREATE_NEW, WRITE}
+
+import org.apache.hadoop.fs.{Path, RawLocalFileSystem}
+
+/**
+ * The copy strategy on local disk: file channels and one direct buffer. Through Hadoop's streams the copy
+ * takes twice the time of `cat`, since the JDK copies every read and write of a heap array through a native
+ * buffer of its own; a direct buffer goes to the kernel as it is.
+ */
+object LocalCopy {
+
+  def run(fs: RawLocalFileSystem, plan: MergePlan, temporary: Path, bufferBytes: Int, progress: MergeProgress) = {
+    val buffer = ByteBuffer.allocateDirect(bufferBytes)
+    val out = FileChannel.open(fs.pathToFile(temporary).toPath, CREATE_NEW, WRITE)
+    try
+      plan.pieces.foldLeft(0L) { (written, piece) =>
+        val added = copy(fs, piece, out, buffer, progress)
+        progress.fileDone()
+        written + added
+      }
+    finally out.close()
+  }
+
+  private def copy(fs: RawLocalFileSystem, piece: Piece, out: FileChannel, buffer: ByteBuffer, p: MergeProgress) =
+    if (piece.length == 0) 0L
+    else {
+      val in = FileChannel.open(fs.pathToFile(piece.path).toPath)
+      try
+        piece match {
+          case _: Piece.Whole   => drain(in, out, buffer, p)
+          case tail: Piece.Tail =>
+            in.position(tail.offset)
+            p.advance(tail.offset)
+            drain(in, out, buffer, p)
+          case recoded: Piece.Recoded =>
+            val written = StreamCopy.recode(
+              recoded,
+              Channels.newInputStream(in),
+              Channels.newOutputStream(out),
+              new Array[Byte](1 << 20)
+            )
+            p.advance(recoded.length)
+            written
+        }
+      finally in.close()
+    }
+
+  private def drain(in: FileChannel, out: FileChannel, buffer: ByteBuffer, progress: MergeProgress): Long = {
+    var total = 0L
+    buffer.clear()
+    var n = in.read(buffer)
+    while (n >= 0) {
+      buffer.flip()
+      while (buffer.hasRemaining) out.write(buffer)
+      buffer.clear()
+      total += n
+      progress.advance(n)
+      n = in.read(buffer)
+    }
+    total
+  }
+}
