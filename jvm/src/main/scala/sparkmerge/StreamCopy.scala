@@ -4,40 +4,46 @@ import java.io.{EOFException, InputStream, OutputStream}
 
 import org.apache.hadoop.fs.FileSystem
 
-/** The copy strategy: each piece read in order and written to one output stream, through one large buffer. */
+/**
+ * The copy strategy on any file system: each piece read in order and written to one output stream, through one
+ * large buffer, while [[ReadAhead]] opens the next pieces.
+ */
 object StreamCopy {
 
-  private val StreamBufferBytes = 64 << 10
+  private val ReadAheadThreads = 4
+  private val ReadAheadHeadBytes = 1 << 20
 
   /** Writes the plan's pieces to `out`; returns the bytes written. */
   def run(fs: FileSystem, plan: MergePlan, out: OutputStream, bufferBytes: Int, progress: MergeProgress): Long = {
     val buffer = new Array[Byte](bufferBytes)
-    plan.pieces.foldLeft(0L) { (written, piece) =>
-      val added = copy(fs, piece, out, buffer, progress)
-      progress.fileDone()
-      written + added
-    }
+    val data = plan.pieces.filter(_.length > 0)
+    val ahead = new ReadAhead(fs, data, ReadAheadThreads, ReadAheadHeadBytes)
+    try
+      data.foldLeft(0L) { (written, piece) =>
+        val opened = ahead.next()
+        val added =
+          try copy(piece, opened, out, buffer, progress)
+          finally opened.stream.close()
+        progress.fileDone()
+        written + added
+      }
+    finally ahead.close()
   }
 
-  private def copy(fs: FileSystem, piece: Piece, out: OutputStream, buffer: Array[Byte], progress: MergeProgress) =
-    if (piece.length == 0) 0L
-    else {
-      // A small stream buffer: reads of the large copy buffer bypass it, and a buffer of that size allocated
-      // for each of 10,000 small parts costs more than reading them.
-      val in = fs.open(piece.path, StreamBufferBytes)
-      try
+  private def copy(piece: Piece, opened: ReadAhead#Opened, out: OutputStream, buffer: Array[Byte], p: MergeProgress) =
+    piece match {
+      case recoded: Piece.Recoded =>
+        val written = recode(recoded, opened.stream, out, buffer)
+        p.advance(recoded.length)
+        written
+      case _ =>
         piece match {
-          case _: Piece.Whole => pump(in, out, buffer, progress)
-          case p: Piece.Tail  =>
-            in.seek(p.offset)
-            progress.advance(p.offset)
-            pump(in, out, buffer, progress)
-          case p: Piece.Recoded =>
-            val written = recode(p, in, out, buffer)
-            progress.advance(p.length)
-            written
+          case tail: Piece.Tail => p.advance(tail.offset)
+          case _                =>
         }
-      finally in.close()
+        out.write(opened.head, 0, opened.length)
+        p.advance(opened.length)
+        opened.length + (if (opened.ended) 0L else pump(opened.stream, out, buffer, p))
     }
 
   private[sparkmerge] def recode(

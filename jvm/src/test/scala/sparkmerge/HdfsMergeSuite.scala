@@ -71,6 +71,35 @@ class HdfsMergeSuite extends AnyFunSuite with Matchers with MiniHdfs with LocalF
     finally in.close()
   }
 
+  test("300 parts with headers and empty ones are copied in order, read ahead of the writer") {
+    val t = fresh()
+    (0 until 300).foreach { i =>
+      hdfsWrite(f"$t/src/part-$i%05d-u-c000.csv", if (i % 7 == 3) "" else s"id\n$i\n" + "x" * (i * 50) + "\n")
+    }
+    val result = merge(s"$t/src", s"$t/out.csv", MergeOptions(header = true))
+    result.strategy shouldBe "copy"
+    hdfsRead(s"$t/out.csv") shouldBe "id\n" + (0 until 300)
+      .filterNot(_ % 7 == 3)
+      .map(i => s"$i\n" + "x" * (i * 50) + "\n")
+      .mkString
+  }
+
+  test("a part that vanishes during a copy on HDFS fails the merge and leaves the target untouched") {
+    val t = fresh()
+    hdfsWrite(s"$t/src/part-00000", "a\n")
+    hdfsWrite(s"$t/out.csv", "old\n")
+    val plan = MergePlan(
+      hdfs.makeQualified(new Path(s"$t/out.csv")),
+      Vector(Piece.Whole(new Path(s"$t/src/part-00000"), 2), Piece.Whole(new Path(s"$t/src/gone"), 2)),
+      Strategy.Copy,
+      Codec.Plain,
+      files = 2
+    )
+    intercept[MergeFailedException](Merger.execute(plan, hdfs, hdfs, MergeOptions(overwrite = true)))
+    hdfsRead(s"$t/out.csv") shouldBe "old\n"
+    hdfsListing(t) shouldBe Seq("out.csv", "src")
+  }
+
   test("sources to keep are copied, never consumed") {
     val t = fresh()
     hdfsWrite(s"$t/src/part-00000", "a\n")
