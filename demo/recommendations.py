@@ -7,6 +7,7 @@ sparkmerge.write_single, and shows what came out::
 
     python demo/recommendations.py                      # ~300 MB: 1,500,000 users x top 10
     python demo/recommendations.py --users 20000 --top-n 5 --out /tmp/recs.csv
+    python demo/recommendations.py --out hdfs://127.0.0.1:9000/exports/recs.csv   # make demo HDFS=1
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--partitions", type=int, default=200, help="Spark partitions, so part files (default 200)"
     )
-    parser.add_argument("--out", default="out/recommendations.csv", help="the file to write")
+    parser.add_argument(
+        "--out",
+        default="out/recommendations.csv",
+        help="the file to write: a path, or a URI Spark can write, such as hdfs://... (default %(default)s)",
+    )
     parser.add_argument("--master", default="local[*]", help="the Spark master (default local[*])")
     parser.add_argument("--head", type=int, default=8, help="lines of the file to print (default 8)")
     args = parser.parse_args()
@@ -81,21 +86,35 @@ def main() -> None:
         started = time.monotonic()
         result = sparkmerge.write_single(df, args.out, header=True, mode="overwrite")
         elapsed = time.monotonic() - started
+        head = head_lines(spark, args.out, args.head)
     finally:
         spark.stop()
 
     print(f"rows:     {rows:,}")
     print(f"bytes:    {result.bytes:,} ({result.bytes / 1048576:.1f} MiB)")
     print(f"parts:    {result.files} merged into {result.target}")
-    print(f"strategy: {result.strategy}")
+    print(f"strategy: {result.strategy}" + (f" ({result.reason})" if result.reason else ""))
     print(
         f"time:     {elapsed:.1f} s for the whole write, {result.seconds:.2f} s of it merging "
         f"({result.mib_per_second:.0f} MiB/s)"
     )
     print(f"first {args.head} lines of {args.out}:")
-    with open(args.out, encoding="utf-8") as merged:
-        for line in itertools.islice(merged, args.head):
-            print("  " + line.rstrip("\n"))
+    for line in head:
+        print("  " + line)
+
+
+def head_lines(spark: SparkSession, path: str, count: int) -> list[str]:
+    """The first lines of a file on any Hadoop file system (local, hdfs://, ...), read by the driver's JVM."""
+    jvm = spark._jvm
+    assert jvm is not None
+    file = jvm.org.apache.hadoop.fs.Path(path)
+    fs = file.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # type: ignore[union-attr]
+    reader = jvm.java.io.BufferedReader(jvm.java.io.InputStreamReader(fs.open(file), "UTF-8"))
+    try:
+        lines = (reader.readLine() for _ in range(count))
+        return list(itertools.takewhile(lambda line: line is not None, lines))
+    finally:
+        reader.close()
 
 
 if __name__ == "__main__":

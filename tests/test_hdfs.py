@@ -1,0 +1,237 @@
+"""On a real HDFS: Spark writes hdfs:// paths, sparkmerge joins the parts by concat where it may consume them.
+
+The HDFS is a MiniDFSCluster (one NameNode, one DataNode, on 127.0.0.1) in a JVM of its own, started once for
+the session by ``dev/mini-hdfs run`` (its classpath built by make) and stopped at the end.
+"""
+
+from __future__ import annotations
+
+import gzip
+import queue
+import subprocess
+import threading
+from typing import IO, Any, Iterator
+
+import pytest
+from conftest import ROOT
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+import sparkmerge
+
+CLASSPATH = "jvm/target/test-classpath.txt"
+ROWS = 20_000
+
+
+class Hdfs:
+    """The mini HDFS at ``uri``, read and written through the test session's own Hadoop client."""
+
+    def __init__(self, spark: SparkSession, uri: str) -> None:
+        self.uri = uri
+        self._jvm: Any = spark._jvm
+        conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+        self._fs = self._jvm.org.apache.hadoop.fs.FileSystem.get(self._jvm.java.net.URI(uri), conf)
+
+    def _path(self, path: str) -> Any:
+        return self._jvm.org.apache.hadoop.fs.Path(path)
+
+    def read(self, path: str) -> bytes:
+        stream = self._fs.open(self._path(path))
+        try:
+            return bytes(stream.readAllBytes())
+        finally:
+            stream.close()
+
+    def write(self, path: str, data: bytes) -> None:
+        stream = self._fs.create(self._path(path), False)
+        try:
+            stream.write(bytearray(data))
+        finally:
+            stream.close()
+
+    def exists(self, path: str) -> bool:
+        return bool(self._fs.exists(self._path(path)))
+
+    def listing(self, directory: str) -> list[str]:
+        return sorted(status.getPath().getName() for status in self._fs.listStatus(self._path(directory)))
+
+    def parts(self, directory: str) -> list[str]:
+        """The data files Spark wrote in a directory, in task order."""
+        return [f"{directory}/{name}" for name in self.listing(directory) if name.startswith("part-")]
+
+    def snapshot(self, directory: str) -> dict[str, bytes]:
+        """Every file under directory with its bytes: compare before and after to see that nothing changed."""
+        found = {}
+        files = self._fs.listFiles(self._path(directory), True)
+        while files.hasNext():
+            path = files.next().getPath().toString()
+            found[path] = self.read(path)
+        return found
+
+
+@pytest.fixture(scope="session")
+def hdfs(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hdfs]:
+    built = subprocess.run(
+        ["make", "--no-print-directory", "-s", CLASSPATH], cwd=ROOT, capture_output=True, text=True
+    )
+    if built.returncode != 0:
+        pytest.fail(f"make {CLASSPATH} failed:\n{built.stdout}{built.stderr}", pytrace=False)
+    base = tmp_path_factory.mktemp("mini-hdfs")
+    with open(base / "server.log", "w") as log:
+        server = subprocess.Popen(
+            [str(ROOT / "dev" / "mini-hdfs"), "run", str(base / "data")],
+            stdin=subprocess.PIPE,  # held open: the server stops when it closes
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
+    try:
+        uri = _uri_of(server, timeout=120)
+        if uri is None:
+            pytest.fail(f"the mini HDFS did not start; see {base / 'server.log'}", pytrace=False)
+        # The writers' side of the cluster: one replica, and file closes that do not wait 400 ms for the
+        # block report (HDFS client settings only, harmless to the other tests of the session).
+        conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+        conf.set("dfs.replication", "1")
+        conf.set("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "5")
+        yield Hdfs(spark, uri)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _uri_of(server: subprocess.Popen[str], timeout: float) -> str | None:
+    """The ``hdfs://`` line the server prints once it is ready, or None if it exits or times out first."""
+    found: queue.Queue[str | None] = queue.Queue()
+
+    def read(stdout: IO[str]) -> None:
+        for line in stdout:
+            if line.startswith("hdfs://"):
+                found.put(line.strip())
+                return
+        found.put(None)
+
+    threading.Thread(target=read, args=(server.stdout,), daemon=True).start()
+    try:
+        return found.get(timeout=timeout)
+    except queue.Empty:
+        return None
+
+
+@pytest.fixture
+def root(hdfs: Hdfs, request: pytest.FixtureRequest) -> str:
+    """A directory of the test's own on the mini HDFS (not created)."""
+    return f"{hdfs.uri}/{request.node.name}"
+
+
+def numbered(spark: SparkSession, rows: int = ROWS, partitions: int = 8) -> DataFrame:
+    return spark.range(0, rows, 1, partitions).select(
+        F.col("id"), F.format_string("row-%d", F.col("id")).alias("label")
+    )
+
+
+def expected(rows: int = ROWS, header: bool = True) -> list[str]:
+    return (["id,label"] if header else []) + [f"{i},row-{i}" for i in range(rows)]
+
+
+def test_write_single_concatenates_48_parts_in_order_with_one_header(
+    spark: SparkSession, hdfs: Hdfs, root: str
+) -> None:
+    target = f"{root}/out/recommendations.csv"
+
+    result = sparkmerge.write_single(numbered(spark, partitions=48), target, header=True)
+
+    data = hdfs.read(target)
+    assert data.decode().splitlines() == expected()
+    assert (result.strategy, result.files, result.bytes, result.target) == ("concat", 48, len(data), target)
+    assert [row.value for row in spark.read.text(target).collect()] == expected()
+    # Nothing beside the file: the parts went into it, and the work directory is gone.
+    assert hdfs.listing(root) == ["out"]
+    assert hdfs.listing(f"{root}/out") == ["recommendations.csv"]
+
+
+def test_write_single_gzip_is_one_gzip_file(spark: SparkSession, hdfs: Hdfs, root: str) -> None:
+    target = f"{root}/recommendations.csv.gz"
+
+    result = sparkmerge.write_single(numbered(spark, 2_000, 6), target, header=True, compression="gzip")
+
+    assert result.strategy == "concat"
+    assert gzip.decompress(hdfs.read(target)).decode().splitlines() == expected(2_000)
+    assert [row.value for row in spark.read.text(target).collect()] == expected(2_000)
+
+
+def test_write_single_of_an_empty_dataframe_is_the_header_alone(
+    spark: SparkSession, hdfs: Hdfs, root: str
+) -> None:
+    target = f"{root}/empty.csv"
+
+    result = sparkmerge.write_single(numbered(spark, 0, 1), target, header=True)
+
+    assert hdfs.read(target) == b"id,label\n"
+    assert (result.strategy, result.bytes) == ("concat", 9)
+    assert hdfs.listing(root) == ["empty.csv"]
+
+
+def test_merge_with_delete_source_concatenates_and_the_source_goes(
+    spark: SparkSession, hdfs: Hdfs, root: str
+) -> None:
+    source, target = f"{root}/job", f"{root}/merged.csv"
+    numbered(spark).write.csv(source)
+    parts = [hdfs.read(part) for part in hdfs.parts(source)]
+    assert len(parts) == 8
+
+    result = sparkmerge.merge(spark, source, target, delete_source=True)
+
+    assert (result.strategy, result.files) == ("concat", 8)
+    assert hdfs.read(target) == b"".join(parts)
+    assert hdfs.read(target).decode().splitlines() == expected(header=False)
+    assert not hdfs.exists(source)
+    assert hdfs.listing(root) == ["merged.csv"]
+
+
+def test_merge_keeping_the_source_copies_and_says_why(spark: SparkSession, hdfs: Hdfs, root: str) -> None:
+    source, target = f"{root}/job", f"{root}/merged.csv"
+    numbered(spark).write.csv(source)
+    before = hdfs.snapshot(source)
+
+    result = sparkmerge.merge(spark, source, target)
+
+    assert result.strategy == "copy"
+    assert "kept" in result.reason
+    assert hdfs.read(target).decode().splitlines() == expected(header=False)
+    assert hdfs.snapshot(source) == before
+
+
+def test_merge_of_parts_with_headers_copies_and_keeps_the_header_once(
+    spark: SparkSession, hdfs: Hdfs, root: str
+) -> None:
+    source, target = f"{root}/job", f"{root}/merged.csv"
+    numbered(spark).write.csv(source, header=True)
+
+    result = sparkmerge.merge(spark, source, target, header=True, delete_source=True)
+
+    assert result.strategy == "copy"
+    assert "header" in result.reason
+    assert hdfs.read(target).decode().splitlines() == expected()
+    assert not hdfs.exists(source)
+
+
+def test_an_existing_target_stops_everything_before_a_part_is_consumed(
+    spark: SparkSession, hdfs: Hdfs, root: str
+) -> None:
+    source, target = f"{root}/job", f"{root}/merged.csv"
+    numbered(spark).write.csv(source)
+    hdfs.write(target, b"old\n")
+    before = hdfs.snapshot(root)
+
+    with pytest.raises(sparkmerge.TargetExistsError, match="merged.csv"):
+        sparkmerge.merge(spark, source, target, delete_source=True)
+    with pytest.raises(sparkmerge.TargetExistsError, match="merged.csv"):
+        sparkmerge.write_single(numbered(spark), target, header=True)
+
+    assert hdfs.snapshot(root) == before
+    assert hdfs.listing(root) == ["job", "merged.csv"]
