@@ -84,7 +84,7 @@ def main() -> None:
             f"from {args.partitions} partitions to {args.out}"
         )
         started = time.monotonic()
-        result = sparkmerge.write_single(df, args.out, header=True, mode="overwrite")
+        result = sparkmerge.write_single(df, args.out, header=True, mode="overwrite", progress=True)
         elapsed = time.monotonic() - started
         head = head_lines(spark, args.out, args.head)
     finally:
