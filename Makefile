@@ -4,10 +4,16 @@ PYTHON ?= python3
 VENV := .venv
 SBT := dev/sbt
 VERSION := $(shell cat VERSION)
-SCALA_BINARY := 2.13
-JAR_NAME := sparkmerge_$(SCALA_BINARY)-$(VERSION).jar
-JAR := jvm/target/scala-$(SCALA_BINARY)/$(JAR_NAME)
-PACKAGED_JAR := python/sparkmerge/jars/$(JAR_NAME)
+# One engine jar per Scala line, both in the one wheel: 2.13 for Spark 4, 2.12 for Spark 3.5.
+SCALA_BINARIES := 2.13 2.12
+JARS := $(foreach s,$(SCALA_BINARIES),jvm/target/scala-$(s)/sparkmerge_$(s)-$(VERSION).jar)
+PACKAGED_JARS := $(foreach s,$(SCALA_BINARIES),python/sparkmerge/jars/sparkmerge_$(s)-$(VERSION).jar)
+# The pytest suite runs again on Spark 3.5, in a virtual environment of its own.
+VENV35 := .venv-spark35
+WHEEL := dist/sparkmerge-$(VERSION)-py3-none-any.whl
+PYTHON_SOURCES := $(shell find python/sparkmerge -name '*.py') python/sparkmerge/py.typed pyproject.toml VERSION README.md
+# Fresh virtual environments the built wheel is installed into, one per Spark line.
+WHEEL_SMOKE := .cache/wheel-smoke
 SCALA_SOURCES := $(shell find jvm/src/main -name '*.scala') build.sbt VERSION project/build.properties
 # The test classpath (engine, Spark, Hadoop's MiniDFSCluster) that dev/mini-hdfs runs its HDFS with.
 TEST_CLASSPATH := jvm/target/test-classpath.txt
@@ -17,23 +23,39 @@ TEST_SOURCES := $(shell find jvm/src/test -name '*.scala')
 export PIP_CACHE_DIR := $(CURDIR)/.cache/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build demo test test-jvm test-python lint format clean mini-hdfs mini-hdfs-stop bench
+.PHONY: build dist demo test test-jvm test-python test-python35 test-wheel lint format clean mini-hdfs mini-hdfs-stop bench
 
-build: $(PACKAGED_JAR) $(VENV)/.installed
+build: $(PACKAGED_JARS) $(VENV)/.installed
 
-$(JAR): $(SCALA_SOURCES)
-	$(SBT) package </dev/null
-	@touch $@
+# One sbt run cross-builds both jars (`&:`: one recipe makes the whole group).
+$(JARS) &: $(SCALA_SOURCES)
+	$(SBT) +package </dev/null
+	@touch $(JARS)
 
-$(PACKAGED_JAR): $(JAR)
+$(PACKAGED_JARS) &: $(JARS)
 	rm -f python/sparkmerge/jars/*.jar
-	cp $(JAR) $@
+	cp $(JARS) python/sparkmerge/jars/
+
+# The wheel, with both jars in it. setuptools' build/ is removed first: it would carry a stale jar along.
+dist: $(WHEEL)
+
+$(WHEEL): $(PACKAGED_JARS) $(PYTHON_SOURCES) | $(VENV)/.installed
+	rm -rf build dist/sparkmerge-*.whl
+	$(VENV)/bin/pip wheel -q --no-deps -w dist .
+	rm -rf build
 
 $(VENV)/.installed: pyproject.toml requirements-dev.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
 	$(VENV)/bin/pip install -q --no-deps -e .
+	touch $@
+
+$(VENV35)/.installed: pyproject.toml requirements-spark35.txt
+	test -x $(VENV35)/bin/python || $(PYTHON) -m venv $(VENV35)
+	$(VENV35)/bin/pip install -q --upgrade pip
+	$(VENV35)/bin/pip install -q -r requirements-spark35.txt
+	$(VENV35)/bin/pip install -q --no-deps -e .
 	touch $@
 
 $(TEST_CLASSPATH): $(SCALA_SOURCES) $(TEST_SOURCES)
@@ -59,13 +81,26 @@ else
 	$(VENV)/bin/python demo/recommendations.py $(DEMO_ARGS)
 endif
 
-test: test-jvm test-python
+test: test-jvm test-python test-python35 test-wheel
 
+# The ScalaTest suites on both lines: each against its own Spark and Hadoop (MiniDFSCluster included).
 test-jvm:
-	$(SBT) test </dev/null
+	$(SBT) +test </dev/null
 
 test-python: build $(TEST_CLASSPATH)
 	$(VENV)/bin/python -m pytest tests
+
+test-python35: build $(VENV35)/.installed $(TEST_CLASSPATH)
+	$(VENV35)/bin/python -m pytest tests
+
+# The built wheel in a clean virtual environment per Spark line (pyspark from pip's cache), run by plain python.
+test-wheel: $(WHEEL)
+	for requirements in requirements-dev.txt requirements-spark35.txt; do \
+	  pyspark=$$(grep '^pyspark==' $$requirements) && venv=$(WHEEL_SMOKE)/$${pyspark#*==} && \
+	  rm -rf $$venv && $(PYTHON) -m venv $$venv && \
+	  $$venv/bin/pip install -q $(WHEEL) $$pyspark && \
+	  (cd $(WHEEL_SMOKE) && $(CURDIR)/$$venv/bin/python $(CURDIR)/tests/wheel_smoke.py) || exit 1; \
+	done
 
 # The README's figures: sparkmerge against coalesce(1), repartition(1) and cat, in one run (BENCH_ARGS to size it).
 bench: build $(TEST_CLASSPATH)
@@ -75,13 +110,13 @@ bench: build $(TEST_CLASSPATH)
 # scalafmt and ruff: CI fails on their check, `make format` fixes what they find.
 lint: $(VENV)/.installed
 	$(SBT) scalafmtCheckAll scalafmtSbtCheck </dev/null
-	$(VENV)/bin/ruff check python tests demo
-	$(VENV)/bin/ruff format --check python tests demo
+	$(VENV)/bin/ruff check python tests demo bench
+	$(VENV)/bin/ruff format --check python tests demo bench
 
 format: $(VENV)/.installed
 	$(SBT) scalafmtAll scalafmtSbt </dev/null
-	$(VENV)/bin/ruff check --fix python tests demo
-	$(VENV)/bin/ruff format python tests demo
+	$(VENV)/bin/ruff check --fix python tests demo bench
+	$(VENV)/bin/ruff format python tests demo bench
 
 clean:
-	rm -rf jvm/target project/target $(VENV) python/sparkmerge/jars/*.jar out
+	rm -rf jvm/target project/target $(VENV) $(VENV35) python/sparkmerge/jars/*.jar out build dist $(WHEEL_SMOKE)

@@ -17,7 +17,28 @@ lazy val sparkmerge = (project in file("jvm"))
     name := "sparkmerge",
     crossScalaVersions := Seq(scala213, scala212),
     scalacOptions ++= Seq("-deprecation", "-feature", "-unchecked"),
+    // Spark 3.5 still runs on Java 8, so the 2.12 jar is checked against Java 8's API and written as its bytecode
+    // (class version 52). The 2.13 jar keeps scalac's default bytecode (also 52): whatever JVM a jar of the wrong
+    // line lands on, it loads, and the Python wrapper can say which jar the session needs. The tests run on the
+    // build's Java 17 and use its API.
+    Compile / scalacOptions ++= (if (scalaBinaryVersion.value == "2.12") Seq("-release", "8") else Nil),
+    Test / scalacOptions --= Seq("-release", "8"),
     javacOptions ++= Seq("--release", "8"),
+    // What the jar was built for, read by the Python wrapper to refuse a jar of the other Scala line.
+    Compile / resourceGenerators += Def.task {
+      val line = scalaBinaryVersion.value
+      val file = (Compile / resourceManaged).value / "sparkmerge" / "build.properties"
+      val text =
+        s"""version=${version.value}
+           |scala.version=${scalaVersion.value}
+           |scala.binary.version=$line
+           |spark.version=${sparkFor(line)}
+           |hadoop.version=${hadoopFor(line)}
+           |""".stripMargin
+      // Rewritten only when it changes, so that an unchanged build packages nothing anew.
+      if (!file.exists || IO.read(file) != text) IO.write(file, text)
+      Seq(file)
+    }.taskValue,
     libraryDependencies ++= {
       val line = CrossVersion.binaryScalaVersion(scalaVersion.value)
       Seq(

@@ -10,14 +10,24 @@ from conftest import ROOT, run_python
 from pyspark.sql import SparkSession
 
 import sparkmerge
+from sparkmerge._jar import scala_binary_version
+
+#: The Scala line of the installed pyspark, and the other one: the package carries a jar for each.
+LINE = scala_binary_version()
+OTHER_LINE = {"2.12": "2.13", "2.13": "2.12"}[LINE]
 
 
 def test_jar_path_is_the_bundled_jar() -> None:
     jar = Path(sparkmerge.jar_path())
     assert jar.is_absolute() and jar.is_file()
     assert jar.parent == Path(sparkmerge.__file__).parent / "jars"
-    assert jar.name == f"sparkmerge_2.13-{sparkmerge.__version__}.jar"
-    assert sparkmerge.jar_path("2.13") == str(jar)
+    assert jar.name == f"sparkmerge_{LINE}-{sparkmerge.__version__}.jar"
+    assert sparkmerge.jar_path(LINE) == str(jar)
+
+
+def test_the_package_carries_a_jar_for_each_spark() -> None:
+    names = sorted(Path(sparkmerge.jar_path(line)).name for line in ("2.12", "2.13"))
+    assert names == [f"sparkmerge_{line}-{sparkmerge.__version__}.jar" for line in ("2.12", "2.13")]
 
 
 def test_jar_path_for_a_scala_line_without_a_jar() -> None:
@@ -49,7 +59,8 @@ def test_the_session_reports_the_engine(spark: SparkSession) -> None:
 
     api = _jvm.python_api(spark)
     assert api.version() in (sparkmerge.__version__, "unknown")
-    assert api.scalaVersion().startswith("2.13.")
+    assert api.scalaVersion().startswith(f"{LINE}.")
+    assert spark._jvm.scala.util.Properties.versionNumberString().startswith(f"{LINE}.")
 
 
 WITHOUT_JAR = """
@@ -92,3 +103,47 @@ def test_a_session_without_the_jar_raises_one_clear_error(tmp_path: Path) -> Non
 def test_the_package_imports_without_starting_spark() -> None:
     ran = run_python("-c", "import sparkmerge, sys; print('pyspark.sql' in sys.modules)", cwd=ROOT)
     assert ran.stdout.strip() == "False", ran.stderr
+
+
+WITH_THE_OTHER_JAR = """
+import sys
+from pyspark.sql import SparkSession
+import sparkmerge
+
+spark = (SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
+         .config("spark.ui.showConsoleProgress", "false").config("spark.jars", sys.argv[3]).getOrCreate())
+try:
+    sparkmerge.write_single(spark.range(3), sys.argv[2])
+except sparkmerge.JarNotLoadedError as error:
+    print("write_single:", error)
+sparkmerge.merge(spark, sys.argv[1], sys.argv[2])
+"""
+
+
+def test_a_jar_of_the_other_scala_line_raises_one_clear_error(tmp_path: Path) -> None:
+    # The jar for the other Spark, put on the session by hand: its classes load, and without the check the
+    # merge dies deep inside with NoClassDefFoundError (or takes the py4j connection down with it).
+    source = tmp_path / "parts"
+    source.mkdir()
+    (source / "part-00000.csv").write_text("1\n")
+    wrong = sparkmerge.jar_path(OTHER_LINE)
+
+    ran = run_python("-c", WITH_THE_OTHER_JAR, str(source), str(tmp_path / "out.csv"), wrong, cwd=tmp_path)
+
+    assert ran.returncode == 1, ran.stderr
+    last = ran.stderr.strip().splitlines()[-1]
+    assert last.startswith(
+        f"sparkmerge.errors.JarNotLoadedError: the sparkmerge jar in this Spark session ({wrong}) "
+        f"is built for Scala {OTHER_LINE}"
+    )
+    for hint in (
+        f"on Scala {LINE}.",
+        f"use sparkmerge_{LINE}-{sparkmerge.__version__}.jar",
+        "sparkmerge.configure(SparkSession.builder)",
+        f"--jars {sparkmerge.jar_path()}",
+    ):
+        assert hint in last
+    assert "Py4J" not in ran.stderr and "NoClassDefFoundError" not in ran.stderr
+    assert "During handling" not in ran.stderr
+    assert ran.stdout.startswith("write_single: the sparkmerge jar in this Spark session")
+    assert sorted(os.listdir(tmp_path)) == ["parts"]

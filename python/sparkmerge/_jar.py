@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import importlib.resources
 import os
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .errors import JarNotLoadedError
 
 if TYPE_CHECKING:
+    from py4j.java_gateway import JavaObject  # type: ignore[import-untyped]
     from pyspark.sql import SparkSession
 
-__all__ = ["jar_path", "configure", "scala_binary_version"]
+__all__ = ["jar_path", "configure", "scala_binary_version", "running_scala_binary", "check_scala_line"]
 
 JARS_PACKAGE_DIR = "jars"
 
 #: The Scala line each Spark major version is built with, as pip's pyspark ships it.
 SCALA_FOR_SPARK_MAJOR = {"3": "2.12", "4": "2.13"}
+#: What the build wrote into each engine jar, beside the engine class: its version and the Scala and Spark it
+#: was built for (build.sbt, resourceGenerators).
+BUILD_PROPERTIES = "build.properties"
 
 
 def scala_binary_version() -> str:
@@ -75,3 +79,59 @@ def configure(builder: SparkSession.Builder) -> SparkSession.Builder:
     if jar not in jars:
         jars.append(jar)
     return builder.config("spark.jars", ",".join(jars))
+
+
+def running_scala_binary(jvm: Any) -> str:
+    """The Scala binary version ("2.12") of a running Spark driver JVM."""
+    return _binary(str(jvm.scala.util.Properties.versionNumberString()))
+
+
+def check_scala_line(spark: SparkSession, engine: JavaObject) -> None:
+    """Refuse the engine class ``engine`` (a ``java.lang.Class`` loaded in ``spark``'s JVM) when its jar was built
+    for the other Scala line than the JVM runs: its classes would load, then fail deep inside a merge with a
+    ``NoClassDefFoundError`` or ``NoSuchMethodError`` (or kill the py4j connection). A jar built before the build
+    recorded its line is let through: there is nothing to compare."""
+    built = _built_for(spark._jvm, engine)
+    line = built.get("scala.binary.version")
+    if not line:
+        return
+    running = str(spark._jvm.scala.util.Properties.versionNumberString())
+    if _binary(running) == line:
+        return
+    wanted = f"sparkmerge_{_binary(running)}-{built.get('version', '<version>')}.jar"
+    try:
+        hint = f"--jars {jar_path(_binary(running))}"
+    except JarNotLoadedError:
+        hint = f"--jars /path/to/{wanted}"
+    location = _location(engine)
+    raise JarNotLoadedError(
+        f"the sparkmerge jar in this Spark session{f' ({location})' if location else ''} is built for "
+        f"Scala {line} (Spark {built.get('spark.version', '?')}), but the session runs Spark {spark.version} "
+        f"on Scala {running}: use {wanted}. Build the session with sparkmerge.configure(SparkSession.builder) "
+        f"(it picks the jar of the installed pyspark), or start it with {hint}, instead of the jar it has"
+    )
+
+
+def _binary(scala_version: str) -> str:
+    return ".".join(scala_version.split(".")[:2])
+
+
+def _built_for(jvm: Any, engine: JavaObject) -> dict[str, str]:
+    stream = engine.getResourceAsStream(BUILD_PROPERTIES)
+    if stream is None:
+        return {}
+    properties = jvm.java.util.Properties()
+    try:
+        properties.load(stream)
+    finally:
+        stream.close()
+    keys = ("version", "scala.binary.version", "spark.version")
+    return {key: str(properties.getProperty(key)) for key in keys if properties.getProperty(key) is not None}
+
+
+def _location(engine: JavaObject) -> Optional[str]:
+    """The jar the class was loaded from, if its class loader says."""
+    try:
+        return str(engine.getProtectionDomain().getCodeSource().getLocation().getPath())
+    except Exception:  # no code source (a class loader that keeps it to itself): the message does without
+        return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping
 
+from ._jar import check_scala_line, jar_path, running_scala_binary
 from .errors import JAVA_EXCEPTIONS, JarNotLoadedError, SparkConnectError, SparkMergeError
 
 if TYPE_CHECKING:
@@ -43,12 +44,19 @@ def python_api(spark: SparkSession) -> JavaObject:
     from py4j.protocol import Py4JJavaError  # type: ignore[import-untyped]
 
     require_classic(spark, "the session")
-    loader = _jvm_of(spark).java.lang.Thread.currentThread().getContextClassLoader()
+    jvm = _jvm_of(spark)
+    loader = jvm.java.lang.Thread.currentThread().getContextClassLoader()
     try:
-        return loader.loadClass(ENGINE_CLASS).newInstance()
+        engine = loader.loadClass(ENGINE_CLASS)
     except Py4JJavaError as error:
         if _simple_name(error.java_exception) in ("ClassNotFoundException", "NoClassDefFoundError"):
-            raise JarNotLoadedError(_not_loaded_message()) from None
+            raise JarNotLoadedError(_not_loaded_message(jvm)) from None
+        raise translate(error) from None
+    # A jar of the other Scala line loads, then fails deep inside a merge: refuse it before anything runs.
+    check_scala_line(spark, engine)
+    try:
+        return engine.newInstance()
+    except Py4JJavaError as error:
         raise translate(error) from None
 
 
@@ -92,7 +100,7 @@ def translate(error: Any) -> SparkMergeError:
     top = getattr(error, "java_exception", None) or getattr(error, "_origin", None)
     trace = _trace(error)
     if top is None:  # captured by pyspark without the Java object (a Python worker's error)
-        message = _first_line(getattr(error, "_desc", None) or error)
+        message = _first_line(getattr(error, "_desc", None) or getattr(error, "desc", None) or error)
         return SparkMergeError(f"{type(error).__name__}: {message}", java_trace=trace)
     cause = top
     for _ in range(MAX_CAUSE_DEPTH):
@@ -123,7 +131,8 @@ def _first_line(message: Any) -> str:
 
 
 def _trace(error: Any) -> str:
-    captured = getattr(error, "_stackTrace", None)
+    # pyspark 4 keeps the captured Java trace in _stackTrace, pyspark 3.5 in stackTrace.
+    captured = getattr(error, "_stackTrace", None) or getattr(error, "stackTrace", None)
     if captured:
         return str(captured)
     try:
@@ -132,11 +141,9 @@ def _trace(error: Any) -> str:
         return repr(error)
 
 
-def _not_loaded_message() -> str:
-    from ._jar import jar_path
-
+def _not_loaded_message(jvm: Any) -> str:
     try:
-        jar = jar_path()
+        jar = jar_path(running_scala_binary(jvm))
     except JarNotLoadedError as missing:
         return f"the sparkmerge jar is not loaded in this Spark session, and {missing}"
     return (

@@ -1,0 +1,58 @@
+"""The built wheel as a user gets it: `make test-wheel` installs it with one pyspark into a fresh virtual
+environment and runs this file with plain ``python`` (not pytest, not the checkout's package).
+
+It checks that the wheel carries a jar for each Spark line, that ``configure`` picks the one of the installed
+pyspark, and that ``write_single`` writes one CSV with the exact bytes expected.
+"""
+
+from __future__ import annotations
+
+import sysconfig
+import tempfile
+from pathlib import Path
+
+import pyspark
+from pyspark.sql import SparkSession
+
+import sparkmerge
+
+EXPECTED = b"id,square\n" + b"".join(f"{i},{i * i}\n".encode() for i in range(9))
+
+
+def main() -> None:
+    site = Path(sysconfig.get_paths()["purelib"]).resolve()
+    package = Path(sparkmerge.__file__).resolve().parent
+    assert package.parent == site, f"sparkmerge comes from {package}, not from the wheel in {site}"
+    jars = sorted(p.name for p in (package / "jars").iterdir())
+    assert jars == [f"sparkmerge_{line}-{sparkmerge.__version__}.jar" for line in ("2.12", "2.13")], jars
+
+    builder = (
+        SparkSession.builder.master("local[2]")
+        .appName("sparkmerge-wheel-smoke")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+    )
+    spark = sparkmerge.configure(builder).getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        line = str(spark._jvm.scala.util.Properties.versionNumberString())
+        assert spark.sparkContext.getConf().get("spark.jars") == sparkmerge.jar_path()
+        assert Path(sparkmerge.jar_path()).name.startswith(f"sparkmerge_{line.rsplit('.', 1)[0]}-")
+        with tempfile.TemporaryDirectory() as work:
+            target = Path(work) / "squares.csv"
+            df = spark.range(0, 9, numPartitions=3).selectExpr("id", "id * id AS square")
+
+            result = sparkmerge.write_single(df, target, header=True)
+
+            assert target.read_bytes() == EXPECTED, target.read_bytes()
+            assert (result.files, result.bytes) == (3, len(EXPECTED)), result
+            assert sorted(p.name for p in Path(work).iterdir()) == ["squares.csv"]
+    finally:
+        spark.stop()
+    print(
+        f"wheel smoke: sparkmerge {sparkmerge.__version__} on pyspark {pyspark.__version__} (Scala {line}): ok"
+    )
+
+
+if __name__ == "__main__":
+    main()
