@@ -33,6 +33,7 @@ $(JARS) &: $(SCALA_SOURCES)
 	@touch $(JARS)
 
 $(PACKAGED_JARS) &: $(JARS)
+	mkdir -p python/sparkmerge/jars
 	rm -f python/sparkmerge/jars/*.jar
 	cp $(JARS) python/sparkmerge/jars/
 
