@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import threading
-import time
 from typing import Any, Callable, TextIO, TypeVar
 
 __all__ = ["with_progress_bar"]
@@ -29,25 +28,25 @@ def with_progress_bar(counters: Any, invoke: Callable[[], T], stream: TextIO | N
             outcome["error"] = error
 
     worker = threading.Thread(target=run, name="sparkmerge-merge", daemon=True)
-    started = time.monotonic()
     worker.start()
     drawn = False
     while worker.is_alive():
         worker.join(POLL_SECONDS)
-        if counters.bytesTotal() > 0 or counters.filesTotal() > 0:
-            out.write("\r" + _line(counters, time.monotonic() - started))
+        if worker.is_alive() and (counters.bytesTotal() > 0 or counters.filesTotal() > 0):
+            out.write("\r" + _line(counters))
             out.flush()
             drawn = True
-    if drawn:
-        out.write("\r" + _line(counters, time.monotonic() - started) + "\n")
+    if drawn or "value" in outcome:
+        out.write("\r" + _line(counters) + "\n")
         out.flush()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]  # type: ignore[no-any-return]
 
 
-def _line(counters: Any, seconds: float) -> str:
+def _line(counters: Any) -> str:
     done, total = int(counters.bytesDone()), int(counters.bytesTotal())
+    seconds = int(counters.elapsedMillis()) / 1000.0
     fraction = min(done / total, 1.0) if total > 0 else (1.0 if counters.isFinished() else 0.0)
     filled = int(fraction * WIDTH)
     rate = done / 1048576.0 / seconds if seconds > 0 else 0.0

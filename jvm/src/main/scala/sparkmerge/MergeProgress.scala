@@ -20,12 +20,16 @@ final class MergeProgress(logEveryMillis: Long = 5000L) {
   @volatile private var started = System.nanoTime()
   @volatile private var lastLog = started
   @volatile private var finished = false
+  @volatile private var ended = 0L
 
   def bytesDone: Long = bytes.get
   def bytesTotal: Long = total
   def filesDone: Int = files.get
   def filesTotal: Int = totalFileCount
   def isFinished: Boolean = finished
+
+  /** Since the merge started (not the Spark job before it), frozen once it finishes. */
+  def elapsedMillis: Long = ((if (finished) ended else System.nanoTime()) - started) / 1000000L
 
   private[sparkmerge] def start(target: String, files: Int, bytes: Long): Unit = {
     this.target = target
@@ -52,6 +56,7 @@ final class MergeProgress(logEveryMillis: Long = 5000L) {
   private[sparkmerge] def finish(): Unit = {
     bytes.set(total)
     files.set(totalFileCount)
+    ended = System.nanoTime()
     finished = true
   }
 
