@@ -159,20 +159,33 @@ def big_parts(directory: Path, total: int, count: int) -> Path:
 
 
 def peak_memory(parts: Path, target: Path, heap: str) -> dict[str, Any]:
-    """The command-line merge in a JVM of its own with a capped heap; its peak resident memory from the kernel."""
+    """The command-line merge in a JVM of its own with a capped heap, and its peak resident memory: the kernel's
+    high-water mark (VmHWM), read until the process ends. (wait4's ru_maxrss would count the memory of this
+    Python process at fork time.)"""
     pyspark_jars = Path(__import__("pyspark").__file__).parent / "jars"
     classpath = f"{sparkmerge.jar_path()}:{pyspark_jars}/*"
     command = ["java", f"-Xmx{heap}", "-cp", classpath, "sparkmerge.MergeMain", str(parts), str(target)]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    _, status, usage = os.wait4(process.pid, 0)
+    peak_kib = 0
+    while process.poll() is None:
+        peak_kib = max(peak_kib, high_water_kib(process.pid))
+        time.sleep(0.02)
     seconds = time.perf_counter() - started
     output = process.stdout.read().decode() if process.stdout else ""
-    if status != 0:
+    if process.returncode != 0:
         raise RuntimeError(f"merge with -Xmx{heap} failed:\n{output}")
     size = target.stat().st_size
     target.unlink()
-    return {"bytes": size, "heap": heap, "peak_rss_mib": usage.ru_maxrss / 1024, "seconds": seconds}
+    return {"bytes": size, "heap": heap, "peak_rss_mib": peak_kib / 1024, "seconds": seconds}
+
+
+def high_water_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next((int(line.split()[1]) for line in status if line.startswith("VmHWM:")), 0)
+    except (FileNotFoundError, ProcessLookupError):  # it has just ended
+        return 0
 
 
 def hdfs(work: Path, quick: bool) -> dict[str, Any] | None:
