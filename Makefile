@@ -111,13 +111,13 @@ bench: build $(TEST_CLASSPATH)
 # scalafmt and ruff: CI fails on their check, `make format` fixes what they find.
 lint: $(VENV)/.installed
 	$(SBT) scalafmtCheckAll scalafmtSbtCheck </dev/null
-	$(VENV)/bin/ruff check python tests demo bench
-	$(VENV)/bin/ruff format --check python tests demo bench
+	$(VENV)/bin/ruff check python tests demo bench dev
+	$(VENV)/bin/ruff format --check python tests demo bench dev
 
 format: $(VENV)/.installed
 	$(SBT) scalafmtAll scalafmtSbt </dev/null
-	$(VENV)/bin/ruff check --fix python tests demo bench
-	$(VENV)/bin/ruff format python tests demo bench
+	$(VENV)/bin/ruff check --fix python tests demo bench dev
+	$(VENV)/bin/ruff format python tests demo bench dev
 
 clean:
 	rm -rf jvm/target project/target $(VENV) $(VENV35) python/sparkmerge/jars/*.jar out build dist $(WHEEL_SMOKE)

@@ -17,16 +17,13 @@ import argparse
 import json
 import os
 import platform
-import queue
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import Any, Iterator
 
 from pyspark.sql import SparkSession
 
@@ -34,7 +31,9 @@ import sparkmerge
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-CLASSPATH = "jvm/target/test-classpath.txt"
+sys.path.insert(0, str(ROOT / "dev"))
+from mini_hdfs import MiniHdfsError, running  # noqa: E402  (dev/ is not a package)
+
 CHUNK = 1 << 20  # the parts are written a MiB at a time from one buffer in the JVM
 LINE = 32  # bytes per line of the generated CSV: 32,768 whole lines per chunk
 
@@ -62,42 +61,13 @@ def parse_args() -> argparse.Namespace:
 
 @contextmanager
 def mini_hdfs() -> Iterator[str]:
-    """``dev/mini-hdfs run`` in a scratch directory of its own: its URI, and SIGTERM at the end."""
-    built = subprocess.run(["make", "--no-print-directory", "-s", CLASSPATH], cwd=ROOT)
-    if built.returncode != 0:
-        sys.exit(f"make {CLASSPATH} failed")
+    """A mini HDFS in a scratch directory of its own, for the time of the benchmark."""
     with tempfile.TemporaryDirectory(prefix="sparkmerge-bench-hdfs-") as scratch:
-        log = Path(scratch) / "server.log"
-        with open(log, "w") as stderr:
-            server = subprocess.Popen(
-                [str(ROOT / "dev" / "mini-hdfs"), "run", str(Path(scratch) / "data")],
-                stdin=subprocess.PIPE,  # held open: the server stops when it closes
-                stdout=subprocess.PIPE,
-                stderr=stderr,
-                text=True,
-            )
         try:
-            found: queue.Queue[str | None] = queue.Queue()
-            threading.Thread(target=_first_uri, args=(server.stdout, found), daemon=True).start()
-            uri = found.get(timeout=120)
-            if uri is None:
-                sys.exit(f"the mini HDFS did not start:\n{log.read_text()}")
-            yield uri
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-
-def _first_uri(stdout: IO[str], found: queue.Queue[str | None]) -> None:
-    for line in stdout:
-        if line.startswith("hdfs://"):
-            found.put(line.strip())
-            return
-    found.put(None)
+            with running(Path(scratch)) as uri:
+                yield uri
+        except MiniHdfsError as error:
+            sys.exit(str(error))
 
 
 class Cluster:

@@ -14,6 +14,8 @@ from pyspark.sql import SparkSession
 import sparkmerge
 
 ROOT = Path(__file__).resolve().parent.parent
+# dev/mini_hdfs.py, the mini HDFS that tests/test_hdfs.py and the benchmark share.
+sys.path.insert(0, str(ROOT / "dev"))
 
 
 @pytest.fixture(scope="session")

@@ -7,19 +7,15 @@ the session by ``dev/mini-hdfs run`` (its classpath built by make) and stopped a
 from __future__ import annotations
 
 import gzip
-import queue
-import subprocess
-import threading
-from typing import IO, Any, Iterator
+from typing import Any, Iterator
 
+import mini_hdfs
 import pytest
-from conftest import ROOT
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 import sparkmerge
 
-CLASSPATH = "jvm/target/test-classpath.txt"
 ROWS = 20_000
 
 
@@ -71,55 +67,16 @@ class Hdfs:
 
 @pytest.fixture(scope="session")
 def hdfs(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hdfs]:
-    built = subprocess.run(
-        ["make", "--no-print-directory", "-s", CLASSPATH], cwd=ROOT, capture_output=True, text=True
-    )
-    if built.returncode != 0:
-        pytest.fail(f"make {CLASSPATH} failed:\n{built.stdout}{built.stderr}", pytrace=False)
-    base = tmp_path_factory.mktemp("mini-hdfs")
-    with open(base / "server.log", "w") as log:
-        server = subprocess.Popen(
-            [str(ROOT / "dev" / "mini-hdfs"), "run", str(base / "data")],
-            stdin=subprocess.PIPE,  # held open: the server stops when it closes
-            stdout=subprocess.PIPE,
-            stderr=log,
-            text=True,
-        )
     try:
-        uri = _uri_of(server, timeout=120)
-        if uri is None:
-            pytest.fail(f"the mini HDFS did not start; see {base / 'server.log'}", pytrace=False)
-        # The writers' side of the cluster: one replica, and file closes that do not wait 400 ms for the
-        # block report (HDFS client settings only, harmless to the other tests of the session).
-        conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
-        conf.set("dfs.replication", "1")
-        conf.set("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "5")
-        yield Hdfs(spark, uri)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def _uri_of(server: subprocess.Popen[str], timeout: float) -> str | None:
-    """The ``hdfs://`` line the server prints once it is ready, or None if it exits or times out first."""
-    found: queue.Queue[str | None] = queue.Queue()
-
-    def read(stdout: IO[str]) -> None:
-        for line in stdout:
-            if line.startswith("hdfs://"):
-                found.put(line.strip())
-                return
-        found.put(None)
-
-    threading.Thread(target=read, args=(server.stdout,), daemon=True).start()
-    try:
-        return found.get(timeout=timeout)
-    except queue.Empty:
-        return None
+        with mini_hdfs.running(tmp_path_factory.mktemp("mini-hdfs")) as uri:
+            # The writers' side of the cluster: one replica, and file closes that do not wait 400 ms for the
+            # block report (HDFS client settings only, harmless to the other tests of the session).
+            conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+            conf.set("dfs.replication", "1")
+            conf.set("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "5")
+            yield Hdfs(spark, uri)
+    except mini_hdfs.MiniHdfsError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture
