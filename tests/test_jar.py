@@ -63,13 +63,18 @@ def test_the_session_reports_the_engine(spark: SparkSession) -> None:
     assert spark._jvm.scala.util.Properties.versionNumberString().startswith(f"{LINE}.")
 
 
-WITHOUT_JAR = """
+# A plain session, with the jar given as the third argument in spark.jars if there is one: write_single and
+# merge both try it, and print or raise what they get.
+SESSION_THEN_MERGE = """
 import sys
 from pyspark.sql import SparkSession
 import sparkmerge
 
-spark = (SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
-         .config("spark.ui.showConsoleProgress", "false").getOrCreate())
+builder = (SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
+           .config("spark.ui.showConsoleProgress", "false"))
+if len(sys.argv) > 3:
+    builder = builder.config("spark.jars", sys.argv[3])
+spark = builder.getOrCreate()
 try:
     sparkmerge.write_single(spark.range(3), sys.argv[2])
 except sparkmerge.JarNotLoadedError as error:
@@ -83,7 +88,7 @@ def test_a_session_without_the_jar_raises_one_clear_error(tmp_path: Path) -> Non
     source.mkdir()
     (source / "part-00000.csv").write_text("1\n")
 
-    ran = run_python("-c", WITHOUT_JAR, str(source), str(tmp_path / "out.csv"), cwd=tmp_path)
+    ran = run_python("-c", SESSION_THEN_MERGE, str(source), str(tmp_path / "out.csv"), cwd=tmp_path)
 
     assert ran.returncode == 1, ran.stderr
     last = ran.stderr.strip().splitlines()[-1]
@@ -105,21 +110,6 @@ def test_the_package_imports_without_starting_spark() -> None:
     assert ran.stdout.strip() == "False", ran.stderr
 
 
-WITH_THE_OTHER_JAR = """
-import sys
-from pyspark.sql import SparkSession
-import sparkmerge
-
-spark = (SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
-         .config("spark.ui.showConsoleProgress", "false").config("spark.jars", sys.argv[3]).getOrCreate())
-try:
-    sparkmerge.write_single(spark.range(3), sys.argv[2])
-except sparkmerge.JarNotLoadedError as error:
-    print("write_single:", error)
-sparkmerge.merge(spark, sys.argv[1], sys.argv[2])
-"""
-
-
 def test_a_jar_of_the_other_scala_line_raises_one_clear_error(tmp_path: Path) -> None:
     # The jar for the other Spark, put on the session by hand: its classes load, and without the check the
     # merge dies deep inside with NoClassDefFoundError (or takes the py4j connection down with it).
@@ -128,7 +118,7 @@ def test_a_jar_of_the_other_scala_line_raises_one_clear_error(tmp_path: Path) ->
     (source / "part-00000.csv").write_text("1\n")
     wrong = sparkmerge.jar_path(OTHER_LINE)
 
-    ran = run_python("-c", WITH_THE_OTHER_JAR, str(source), str(tmp_path / "out.csv"), wrong, cwd=tmp_path)
+    ran = run_python("-c", SESSION_THEN_MERGE, str(source), str(tmp_path / "out.csv"), wrong, cwd=tmp_path)
 
     assert ran.returncode == 1, ran.stderr
     last = ran.stderr.strip().splitlines()[-1]
