@@ -4,7 +4,7 @@ Every figure is the median of --runs runs after a warm-up, and every ratio is ta
 in the same run on the same data, so the machine's speed cancels out. Results go to bench/results/ as JSON, a
 Markdown table and a PNG chart::
 
-    make bench                                  # about 1 GiB, 3 runs each
+    make bench                                  # about 1 GiB, 5 runs each
     .venv/bin/python bench/run.py --gb 0.25 --runs 1 --skip-hdfs
 """
 
@@ -30,6 +30,8 @@ import sparkmerge
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
+WHILE = "write_single"
+AFTER = "write_single, merging only after the job"
 BYTES_PER_ROW = 22  # "user_id,product_id,score\n" as the demo's generator writes it, on average
 
 
@@ -43,13 +45,25 @@ def load_demo() -> Any:
     return module
 
 
-def median_seconds(action: Callable[[], Any], runs: int) -> tuple[float, list[float]]:
-    times = []
+def round_robin(ways: dict[str, tuple[Callable[[], Any], Path]], runs: int) -> dict[str, list[float]]:
+    """Seconds of each way, `runs` times, taken in turns (A, B, C, A, B, C, ...) so that a drift of the machine
+    over the minutes (page cache, memory the VM host took back) falls on every way alike. Each way's output is
+    removed, untimed, before it runs: every way writes a new file, none pays for replacing an old one."""
+    times: dict[str, list[float]] = {name: [] for name in ways}
     for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), times
+        for name, (action, output) in ways.items():
+            remove(output)
+            started = time.perf_counter()
+            action()
+            times[name].append(time.perf_counter() - started)
+    return times
+
+
+def remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
 
 
 def files_of(directory: Path) -> list[str]:
@@ -84,30 +98,38 @@ def spark_writes(spark: SparkSession, df: DataFrame, work: Path, runs: int) -> d
     """The ways to get one CSV out of Spark, and the parallel write that sparkmerge starts from."""
     out = work / "spark"
     single = out / "single.csv"
-    merge_seconds: list[float] = []
+    merge_seconds: dict[str, list[float]] = {WHILE: [], AFTER: []}
 
     def write_single() -> None:
         result = sparkmerge.write_single(df, single, header=True, mode="overwrite")
-        merge_seconds.append(result.seconds)
+        merge_seconds[WHILE].append(result.seconds)
 
-    ways: dict[str, Callable[[], Any]] = {
-        "coalesce(1)": lambda: df.coalesce(1).write.mode("overwrite").csv(str(out / "coalesce"), header=True),
-        "repartition(1)": lambda: df.repartition(1)
-        .write.mode("overwrite")
-        .csv(str(out / "repartition"), header=True),
-        "parallel write (a directory)": lambda: df.write.mode("overwrite").csv(
-            str(out / "parallel"), header=True
-        ),
-        "write_single": write_single,
+    def write_single_merging_after() -> None:
+        spark.conf.set("spark.sparkmerge.copyAhead", "false")
+        try:
+            result = sparkmerge.write_single(df, single, header=True, mode="overwrite")
+        finally:
+            spark.conf.unset("spark.sparkmerge.copyAhead")
+        merge_seconds[AFTER].append(result.seconds)
+
+    def spark_write(how: Callable[[DataFrame], DataFrame], output: Path) -> Callable[[], None]:
+        return lambda: how(df).write.csv(str(output), header=True)
+
+    ways: dict[str, tuple[Callable[[], Any], Path]] = {
+        "coalesce(1)": (spark_write(lambda d: d.coalesce(1), out / "coalesce"), out / "coalesce"),
+        "repartition(1)": (spark_write(lambda d: d.repartition(1), out / "repartition"), out / "repartition"),
+        "parallel write (a directory)": (spark_write(lambda d: d, out / "parallel"), out / "parallel"),
+        WHILE: (write_single, single),
+        AFTER: (write_single_merging_after, single),
     }
     write_single()  # warm-up: JIT, page cache, the first Spark job's setup
-    merge_seconds.clear()
-    figures = {}
-    for name, action in ways.items():
-        seconds, times = median_seconds(action, runs)
-        figures[name] = {"seconds": seconds, "runs": times}
-        print(f"  {name:30s} {seconds:7.2f} s")
-    figures["write_single"]["merge_seconds"] = statistics.median(merge_seconds)
+    merge_seconds[WHILE].clear()
+    figures: dict[str, Any] = {}
+    for name, times in round_robin(ways, runs).items():
+        figures[name] = {"seconds": statistics.median(times), "runs": times}
+        print(f"  {name:42s} {figures[name]['seconds']:7.2f} s")
+    for name, seconds in merge_seconds.items():
+        figures[name]["merge_seconds"] = statistics.median(seconds)
     figures["bytes"] = single.stat().st_size
     return figures
 
@@ -118,8 +140,14 @@ def merge_vs_cat(spark: SparkSession, parts: Path, work: Path, runs: int, label:
     size = sum((parts / n).stat().st_size for n in files_of(parts))
     sparkmerge.merge(spark, parts, merged, overwrite=True)  # warm-up, and the page cache
     cat(parts, catted)
-    merge_s, merge_runs = median_seconds(lambda: sparkmerge.merge(spark, parts, merged, overwrite=True), runs)
-    cat_s, cat_runs = median_seconds(lambda: cat(parts, catted), runs)
+    times = round_robin(
+        {
+            "merge": (lambda: sparkmerge.merge(spark, parts, merged), merged),
+            "cat": (lambda: cat(parts, catted), catted),
+        },
+        runs,
+    )
+    (merge_s, merge_runs), (cat_s, cat_runs) = ((statistics.median(t), t) for t in times.values())
     assert merged.read_bytes() == catted.read_bytes(), "merge and cat disagree"
     print(
         f"  {label}: merge {merge_s:.2f} s, cat {cat_s:.2f} s ({len(files_of(parts))} files, {size / 2**20:.0f} MiB)"
@@ -202,7 +230,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--gb", type=float, default=1.0, help="size of the CSV (default 1 GiB)")
     parser.add_argument("--partitions", type=int, default=32, help="Spark partitions (default 32)")
-    parser.add_argument("--runs", type=int, default=3, help="runs per figure, after a warm-up (default 3)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure, after a warm-up (default 5)")
     parser.add_argument(
         "--small-parts", type=int, default=10_000, help="count of small parts (default 10,000)"
     )

@@ -274,3 +274,23 @@ def test_a_directory_at_the_target_is_never_replaced(spark: SparkSession, tmp_pa
         sparkmerge.write_single(sorted_frame(spark, 10, 2), tmp_path / "out.csv", mode="overwrite")
 
     assert snapshot(tmp_path) == before
+
+
+def test_copying_while_spark_writes_gives_the_same_file_as_copying_after(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    df = sorted_frame(spark, 50_000, 16)
+    expected = "key,label\n" + "".join(f"{k},row-{k}\n" for k in range(50_000))
+
+    ahead = sparkmerge.write_single(df, tmp_path / "ahead.csv", header=True)
+    spark.conf.set("spark.sparkmerge.copyAhead", "false")
+    try:
+        after = sparkmerge.write_single(df, tmp_path / "after.csv", header=True)
+    finally:
+        spark.conf.unset("spark.sparkmerge.copyAhead")
+
+    assert (tmp_path / "ahead.csv").read_text() == expected
+    assert (tmp_path / "after.csv").read_text() == expected
+    assert "of 17 pieces copied while Spark wrote" in ahead.reason
+    assert "copied while" not in after.reason
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["after.csv", "ahead.csv"]

@@ -2,7 +2,7 @@ package sparkmerge
 
 import java.nio.ByteBuffer
 import java.nio.channels.{Channels, FileChannel}
-import java.nio.file.StandardOpenOption.{CREATE_NEW, WRITE}
+import java.nio.file.StandardOpenOption.{APPEND, CREATE_NEW, WRITE}
 
 import org.apache.hadoop.fs.{Path, RawLocalFileSystem}
 
@@ -13,11 +13,28 @@ import org.apache.hadoop.fs.{Path, RawLocalFileSystem}
  */
 object LocalCopy {
 
-  def run(fs: RawLocalFileSystem, plan: MergePlan, temporary: Path, bufferBytes: Int, progress: MergeProgress) = {
+  /**
+   * Writes the plan's pieces into `temporary`; returns the bytes written. With `ahead`, the file already holds
+   * the plan's first pieces (see [[CopyAhead]]) and only the rest is appended.
+   */
+  def run(
+      fs: RawLocalFileSystem,
+      plan: MergePlan,
+      temporary: Path,
+      bufferBytes: Int,
+      progress: MergeProgress,
+      ahead: Option[CopiedAhead] = None
+  ): Long = {
     val buffer = ByteBuffer.allocateDirect(bufferBytes)
-    val out = FileChannel.open(fs.pathToFile(temporary).toPath, CREATE_NEW, WRITE)
+    val file = fs.pathToFile(temporary).toPath
+    val out = if (ahead.isDefined) FileChannel.open(file, WRITE, APPEND) else FileChannel.open(file, CREATE_NEW, WRITE)
+    val done = ahead.fold(0)(_.pieces.size)
+    ahead.foreach { copied =>
+      progress.advance(copied.bytes)
+      copied.pieces.foreach(_ => progress.fileDone())
+    }
     try
-      plan.pieces.foldLeft(0L) { (written, piece) =>
+      plan.pieces.drop(done).foldLeft(ahead.fold(0L)(_.bytes)) { (written, piece) =>
         val added = copy(fs, piece, out, buffer, progress)
         progress.fileDone()
         written + added
@@ -49,7 +66,12 @@ object LocalCopy {
       finally in.close()
     }
 
-  private def drain(in: FileChannel, out: FileChannel, buffer: ByteBuffer, progress: MergeProgress): Long = {
+  private[sparkmerge] def drain(
+      in: FileChannel,
+      out: FileChannel,
+      buffer: ByteBuffer,
+      progress: MergeProgress
+  ): Long = {
     var total = 0L
     buffer.clear()
     var n = in.read(buffer)

@@ -44,19 +44,30 @@ object Merger {
     result
   }
 
-  /** Runs a plan: the one place where data moves and the target changes. */
+  /**
+   * Runs a plan: the one place where data moves and the target changes. `ahead` is what [[CopyAhead]] copied
+   * while the parts were written; it is used only if it fits the plan, and removed otherwise.
+   */
   def execute(
       plan: MergePlan,
       sourceFs: FileSystem,
       targetFs: FileSystem,
       options: MergeOptions,
-      progress: MergeProgress = new MergeProgress()
+      progress: MergeProgress = new MergeProgress(),
+      ahead: Option[CopiedAhead] = None
   ): MergeResult = {
     val started = System.nanoTime()
     log.debug(plan.describe)
+    val headStart = usable(ahead, plan, sourceFs, targetFs)
     progress.start(plan.target.toString, plan.files, plan.inputBytes)
     val (done, bytes) = plan.strategy match {
-      case Strategy.Copy   => (plan, copy(plan, sourceFs, targetFs, options, progress))
+      case Strategy.Copy =>
+        val copying = headStart.fold(plan) { copied =>
+          plan.copy(reason =
+            s"${plan.reason}; ${copied.pieces.size} of ${plan.pieces.size} pieces copied while Spark wrote"
+          )
+        }
+        (copying, copy(copying, sourceFs, targetFs, options, progress, headStart))
       case Strategy.Concat =>
         ConcatMerge.run(sourceFs, plan, options.overwrite) match {
           case Right(bytes)  => (plan, bytes)
@@ -83,15 +94,16 @@ object Merger {
       sourceFs: FileSystem,
       targetFs: FileSystem,
       options: MergeOptions,
-      progress: MergeProgress
+      progress: MergeProgress,
+      ahead: Option[CopiedAhead] = None
   ): Long = {
     val target = plan.target
-    val temporary = Publisher.temporaryPath(target)
+    val temporary = ahead.fold(Publisher.temporaryPath(target))(_.temporary)
     try {
       targetFs.mkdirs(target.getParent)
       val written = (DataFileSystem.of(sourceFs), DataFileSystem.of(targetFs)) match {
         case (local: RawLocalFileSystem, _: RawLocalFileSystem) =>
-          LocalCopy.run(local, plan, temporary, options.bufferBytes, progress)
+          LocalCopy.run(local, plan, temporary, options.bufferBytes, progress, ahead)
         case (from, to) =>
           val out = to.create(temporary, false, options.bufferBytes)
           try StreamCopy.run(from, plan, out, options.bufferBytes, progress)
@@ -114,6 +126,26 @@ object Merger {
         }
     }
   }
+
+  /** The copy made ahead if the plan can go on from it; otherwise it is deleted, and the merge copies it all. */
+  private def usable(
+      ahead: Option[CopiedAhead],
+      plan: MergePlan,
+      sourceFs: FileSystem,
+      targetFs: FileSystem
+  ): Option[CopiedAhead] =
+    ahead.flatMap { copied =>
+      val fits = (DataFileSystem.of(sourceFs), DataFileSystem.of(targetFs)) match {
+        case (local: RawLocalFileSystem, _: RawLocalFileSystem) => copied.fits(plan, local)
+        case _                                                  => false
+      }
+      if (fits) Some(copied)
+      else {
+        log.info(s"sparkmerge: the ${copied.pieces.size} pieces copied ahead do not start the plan; copying all")
+        Publisher.discard(targetFs, copied.temporary)
+        None
+      }
+    }
 
   // The target is in place by now: a source that cannot go (a snapshot, permissions) is a warning, not a failure.
   private def deleteSource(fs: FileSystem, source: Path, target: Path): Unit = {

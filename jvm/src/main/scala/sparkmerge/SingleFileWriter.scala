@@ -2,20 +2,23 @@ package sparkmerge
 
 import java.util.Locale
 
-import org.apache.hadoop.fs.{FileSystem, Path}
+import org.apache.hadoop.fs.{FileSystem, Path, RawLocalFileSystem}
 import org.apache.spark.sql.{DataFrame, SaveMode}
 
 /**
  * Writes a DataFrame as one file in a line-oriented format.
  *
  * Spark writes the parts in parallel into a hidden directory beside the target, the engine merges them, and
- * the directory is removed whether that worked or not. A CSV header is rendered by Spark itself, with the
+ * the directory is removed whether that worked or not. On local disk, [[CopyAhead]] copies the parts that are
+ * done while Spark writes the others. A CSV header is rendered by Spark itself, with the
  * caller's options, from an empty DataFrame of the same schema, and goes first as a piece of its own: the
  * data parts are written without one, so none has to be cut out, compressed or not.
  */
 object SingleFileWriter {
 
   val LineFormats: Set[String] = Set("csv", "json", "text")
+
+  val CopyAheadConf = "spark.sparkmerge.copyAhead"
 
   def write(
       df: DataFrame,
@@ -70,33 +73,55 @@ object SingleFileWriter {
     }
     val dataOptions = options.filterNot(_._1.equalsIgnoreCase("header"))
     val dataDir = new Path(work, "data")
-    df.write.format(format).options(dataOptions).option("header", "false").save(dataDir.toString)
+    val mergeOptions = MergeOptions(overwrite = overwrite)
+    // Before the data, so that on local disk it can be copied first while the data is still being written.
+    if (!fs.mkdirs(work)) throw new java.io.IOException(s"could not create $work")
+    val headerPart = if (header) renderHeader(df, format, dataOptions, fs, work) else None
+    def writeData(): Unit =
+      df.write.format(format).options(dataOptions).option("header", "false").save(dataDir.toString)
 
-    val dataParts = PartDiscovery.list(DataFileSystem.of(fs), dataDir, allowEmpty = true)
-    val headerParts = if (header) renderHeader(df, format, dataOptions, fs, work, dataDir).toVector else Vector.empty
-    val plan = MergePlanner.whole(DataFileSystem.of(fs), headerParts ++ dataParts, target, dataParts.size)
-    Merger.execute(plan, fs, fs, MergeOptions(overwrite = overwrite), progress)
+    DataFileSystem.of(fs) match {
+      case local: RawLocalFileSystem if copyAhead(df) =>
+        val merged = new Path(work, "merged")
+        val ahead = new CopyAhead(local, headerPart.toVector, dataDir, merged, mergeOptions.bufferBytes).start()
+        val copied =
+          try { writeData(); ahead.stop() }
+          catch { case e: Throwable => ahead.stop(); throw e }
+        val dataParts = PartDiscovery.list(local, dataDir, allowEmpty = true)
+        val plan = MergePlanner.whole(local, headerPart.toVector ++ dataParts, target, dataParts.size)
+        Merger.execute(plan, fs, fs, mergeOptions, progress, Some(copied))
+      case _ =>
+        writeData()
+        // HDFS concat joins the files of one directory only.
+        val headerParts = headerPart.map(moveInto(fs, _, dataDir)).toVector
+        val dataParts = PartDiscovery.list(DataFileSystem.of(fs), dataDir, allowEmpty = true)
+        val plan = MergePlanner.whole(DataFileSystem.of(fs), headerParts ++ dataParts, target, dataParts.size)
+        Merger.execute(plan, fs, fs, mergeOptions, progress)
+    }
   }
 
-  /**
-   * Spark's own rendering of the header (quoting, separator, compression), as a hidden file among the data
-   * parts: HDFS concat joins files of one directory only.
-   */
+  /** On unless the session says `spark.sparkmerge.copyAhead=false`: the way out should a committer confuse it. */
+  private def copyAhead(df: DataFrame): Boolean =
+    df.sparkSession.conf.get(CopyAheadConf, "true").trim.toLowerCase(Locale.ROOT) != "false"
+
+  /** Spark's own rendering of the header (quoting, separator, compression), from an empty DataFrame. */
   private def renderHeader(
       df: DataFrame,
       format: String,
       options: Map[String, String],
       fs: FileSystem,
-      work: Path,
-      dataDir: Path
+      work: Path
   ): Option[Part] = {
     val headerDir = new Path(work, "header")
     df.limit(0).write.format(format).options(options).option("header", "true").save(headerDir.toString)
-    PartDiscovery.list(DataFileSystem.of(fs), headerDir, allowEmpty = true).headOption.map { rendered =>
-      val moved = new Path(dataDir, s".header-${rendered.name}")
-      if (!fs.rename(rendered.path, moved)) throw new java.io.IOException(s"could not move ${rendered.path} to $moved")
-      rendered.copy(path = moved)
-    }
+    PartDiscovery.list(DataFileSystem.of(fs), headerDir, allowEmpty = true).headOption
+  }
+
+  /** A hidden file among the data parts, so that it is no part of theirs. */
+  private def moveInto(fs: FileSystem, rendered: Part, dataDir: Path): Part = {
+    val moved = new Path(dataDir, s".header-${rendered.name}")
+    if (!fs.rename(rendered.path, moved)) throw new java.io.IOException(s"could not move ${rendered.path} to $moved")
+    rendered.copy(path = moved)
   }
 
   private def parseMode(mode: String, path: String): SaveMode = mode.toLowerCase(Locale.ROOT) match {
