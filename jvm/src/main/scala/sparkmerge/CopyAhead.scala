@@ -38,6 +38,9 @@ final class CopyAhead(
   private var pieces = Vector.empty[Piece]
   private var bytes = 0L
   @volatile private var count = 0
+  // Where the job's committed tasks go and the job's name in them, known from the first one: from then on each
+  // poll looks for one directory, not through a listing of thousands.
+  private var job: Option[(NioPath, String)] = None
 
   /** How many pieces are in the file so far; for logs and tests, while the copy runs. */
   def piecesCopied: Int = count
@@ -95,10 +98,6 @@ final class CopyAhead(
       count = pieces.size
     } finally in.close()
   }
-
-  // Where the job's committed tasks go and the job's name in them, known from the first one: from then on each
-  // poll looks for one directory, not through a listing of thousands.
-  private var job: Option[(NioPath, String)] = None
 
   /** `_temporary/<application attempt>/task_<job>_m_<partition>`, once the task has committed. */
   private def committedTask(partition: Int): Option[NioPath] = {
