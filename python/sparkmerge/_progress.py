@@ -49,7 +49,8 @@ def _line(counters: Any) -> str:
     seconds = int(counters.elapsedMillis()) / 1000.0
     fraction = min(done / total, 1.0) if total > 0 else (1.0 if counters.isFinished() else 0.0)
     filled = int(fraction * WIDTH)
-    rate = done / 1048576.0 / seconds if seconds > 0 else 0.0
+    # Bytes copied while Spark wrote are done, but not part of this merge's speed.
+    rate = (done - int(counters.bytesAhead())) / 1048576.0 / seconds if seconds > 0 else 0.0
     return (
         f"sparkmerge [{'#' * filled}{'.' * (WIDTH - filled)}] {fraction:4.0%} "
         f"{counters.filesDone()}/{counters.filesTotal()} files "

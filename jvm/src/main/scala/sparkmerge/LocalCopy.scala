@@ -29,10 +29,7 @@ object LocalCopy {
     val file = fs.pathToFile(temporary).toPath
     val out = if (ahead.isDefined) FileChannel.open(file, WRITE, APPEND) else FileChannel.open(file, CREATE_NEW, WRITE)
     val done = ahead.fold(0)(_.pieces.size)
-    ahead.foreach { copied =>
-      progress.advance(copied.bytes)
-      copied.pieces.foreach(_ => progress.fileDone())
-    }
+    ahead.foreach(copied => progress.alreadyDone(copied.bytes, copied.pieces.size))
     try {
       val written = plan.pieces.drop(done).foldLeft(ahead.fold(0L)(_.bytes)) { (written, piece) =>
         val added = copy(fs, piece, out, buffer, progress)

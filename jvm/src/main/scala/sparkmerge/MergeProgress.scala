@@ -21,12 +21,16 @@ final class MergeProgress(logEveryMillis: Long = 5000L) {
   @volatile private var lastLog = started
   @volatile private var finished = false
   @volatile private var ended = 0L
+  @volatile private var ahead = 0L
 
   def bytesDone: Long = bytes.get
   def bytesTotal: Long = total
   def filesDone: Int = files.get
   def filesTotal: Int = totalFileCount
   def isFinished: Boolean = finished
+
+  /** Bytes in place before the merge started (copied while Spark wrote): counted as done, not in its speed. */
+  def bytesAhead: Long = ahead
 
   /** Since the merge started (not the Spark job before it), frozen once it finishes. */
   def elapsedMillis: Long = ((if (finished) ended else System.nanoTime()) - started) / 1000000L
@@ -37,6 +41,7 @@ final class MergeProgress(logEveryMillis: Long = 5000L) {
     total = bytes
     this.bytes.set(0L)
     this.files.set(0)
+    ahead = 0L
     started = System.nanoTime()
     lastLog = started
     finished = false
@@ -53,6 +58,12 @@ final class MergeProgress(logEveryMillis: Long = 5000L) {
 
   private[sparkmerge] def fileDone(): Unit = files.incrementAndGet()
 
+  private[sparkmerge] def alreadyDone(bytes: Long, files: Int): Unit = {
+    ahead = bytes
+    this.bytes.addAndGet(bytes)
+    this.files.addAndGet(files)
+  }
+
   private[sparkmerge] def finish(): Unit = {
     bytes.set(total)
     files.set(totalFileCount)
@@ -63,7 +74,7 @@ final class MergeProgress(logEveryMillis: Long = 5000L) {
   private def line(now: Long): String = {
     val done = bytes.get
     val seconds = math.max((now - started) / 1e9, 1e-3)
-    val rate = done / seconds
+    val rate = (done - ahead) / seconds
     val eta = if (rate > 0) f"${(total - done) / rate}%.0f s" else "?"
     f"sparkmerge: $target: ${files.get}/$totalFileCount files, ${mib(done)}%.0f of ${mib(total)}%.0f MiB " +
       f"(${100.0 * done / math.max(total, 1L)}%.0f%%), ${mib(rate.toLong)}%.0f MiB/s, ETA $eta"

@@ -65,10 +65,13 @@ class CopyAheadSuite extends AnyFunSuite with Matchers with LocalFiles with Even
     copied.pieces
       .map(_.path.getName) shouldBe Seq("part-00000-h-c000.csv", "part-00000-u-c000.csv", "part-00001-u-c000.csv")
     copied.bytes shouldBe header.length + rows(0).length + rows(1).length
-    val result = Merger.execute(plan(), localFs, localFs, MergeOptions(), new MergeProgress(), Some(copied))
+    val progress = new MergeProgress()
+    val result = Merger.execute(plan(), localFs, localFs, MergeOptions(), progress, Some(copied))
 
     read("out.csv") shouldBe everything
     result.reason should include("3 of 5 pieces copied while Spark wrote")
+    progress.bytesDone shouldBe everything.length
+    progress.bytesAhead shouldBe copied.bytes // done, but no part of the merge's own speed
     listing("w") should not contain "merged"
   }
 
