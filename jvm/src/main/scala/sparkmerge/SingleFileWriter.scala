@@ -74,8 +74,8 @@ object SingleFileWriter {
     val dataOptions = options.filterNot(_._1.equalsIgnoreCase("header"))
     val dataDir = new Path(work, "data")
     val mergeOptions = MergeOptions(overwrite = overwrite)
-    // Before the data, so that on local disk it can be copied first while the data is still being written.
     if (!fs.mkdirs(work)) throw new java.io.IOException(s"could not create $work")
+    // Before the data, so that on local disk it can be copied first while the data is still being written.
     val headerPart = if (header) renderHeader(df, format, dataOptions, fs, work) else None
     def writeData(): Unit =
       df.write.format(format).options(dataOptions).option("header", "false").save(dataDir.toString)
