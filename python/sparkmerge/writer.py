@@ -43,6 +43,10 @@ def write_single(
 
         sparkmerge.write_single(df, "out/report.csv", header=True, sep=";")
 
+    On the local file system, the parts of finished tasks are copied into the file while Spark still writes
+    the others, so that little is left to merge once the job ends; the session setting
+    ``spark.sparkmerge.copyAhead=false`` turns that off (the file is the same either way).
+
     :param format: ``"csv"``, ``"json"`` or ``"text"``.
     :param mode: ``"errorifexists"`` (or ``"error"``), ``"overwrite"``, or ``"ignore"`` (if ``path`` exists,
         write nothing and return a result with ``files=0`` and ``strategy="skipped"``). ``"append"`` is refused:
@@ -51,10 +55,6 @@ def write_single(
         it writes them).
     :param options: the format's writer options, as for ``df.write.options(...)`` (``header=True``,
         ``sep=";"``, ``compression="gzip"``, ...); an option set to None is left out.
-    On the local file system, the parts of finished tasks are copied into the file while Spark still writes
-    the others, so that little is left to merge once the job ends; the session setting
-    ``spark.sparkmerge.copyAhead=false`` turns that off (the file is the same either way).
-
     :raises UnsupportedFormatError: for Parquet, ORC, Avro and any other format but the three above.
     :raises SparkMergeError: or one of its subclasses, with a one-line message naming the path.
     """
