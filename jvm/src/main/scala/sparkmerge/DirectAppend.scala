@@ -19,13 +19,15 @@ import scala.util.Try
  */
 final class DirectAppend(file: NioPath, bufferBytes: Int) {
   private val cached = FileChannel.open(file, CREATE_NEW, WRITE)
-  private val direct: Option[FileChannel] =
-    DirectAppend.DirectOption.flatMap(option => Try(FileChannel.open(file, WRITE, option)).toOption)
-  private val buffer: ByteBuffer =
-    direct.flatMap(_ => DirectAppend.aligned(bufferBytes)).getOrElse(ByteBuffer.allocateDirect(bufferBytes))
+  private val aligned = DirectAppend.aligned(bufferBytes)
+  // Direct writes only from an aligned buffer: from any other the kernel refuses them.
+  private val direct: Option[FileChannel] = for {
+    _ <- aligned
+    option <- DirectAppend.DirectOption
+    opened <- Try(FileChannel.open(file, WRITE, option)).toOption
+  } yield opened
+  private val buffer: ByteBuffer = aligned.getOrElse(ByteBuffer.allocateDirect(bufferBytes))
   private var written = 0L
-
-  def isDirect: Boolean = direct.isDefined
 
   /** Copies `in` from its position to its end; returns the bytes copied. */
   def append(in: FileChannel): Long = {
