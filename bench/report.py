@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 
+NOOP = "the data alone, written nowhere (noop)"
 WAYS = (
     "coalesce(1)",
     "repartition(1)",
@@ -18,6 +19,7 @@ WAYS = (
 def targets(r: dict[str, Any]) -> list[tuple[str, float, str, bool]]:
     """The issue's targets: (what, measured, wanted, met)."""
     spark, merge, small = r["spark"], r["merge"], r["small_parts"]
+    count = r["args"]["small_parts"]
     single = spark["write_single"]["seconds"]
     rows = [
         (
@@ -44,7 +46,7 @@ def targets(r: dict[str, Any]) -> list[tuple[str, float, str, bool]]:
     rows.append(("time write_single adds / parallel write", added, "<= 0.10", added <= 0.10))
     rows.append(
         (
-            "10,000 small parts: merge vs cat",
+            f"{count:,} small parts: merge vs cat",
             small["merge_vs_cat_throughput"],
             ">= 0.8",
             small["merge_vs_cat_throughput"] >= 0.8,
@@ -82,6 +84,8 @@ def table(r: dict[str, Any]) -> str:
         lines.append(f"| {name} | {seconds:.2f} | {base / seconds:.2f}x |")
         if "merge_seconds" in spark[name]:
             lines.append(f"| of which the merge after the job | {spark[name]['merge_seconds']:.2f} | |")
+    if NOOP in spark:
+        lines.append(f"| for scale: {NOOP} | {spark[NOOP]['seconds']:.2f} | |")
     lines += [
         "",
         "**Merging the same parts: sparkmerge against cat** (page cache warm)",
@@ -167,7 +171,7 @@ def chart(r: dict[str, Any], path: Path) -> None:
     left.legend(loc="lower right")
     for i, s in enumerate(seconds):
         left.text(s, i, f" {s:.1f} s", va="center")
-    groups = [("parts", r["merge"]), ("10k small parts", r["small_parts"])]
+    groups = [("parts", r["merge"]), (f"{r['args']['small_parts']:,} small parts", r["small_parts"])]
     x = range(len(groups))
     right.bar(
         [i - 0.2 for i in x],

@@ -27,6 +27,7 @@ from typing import Any, Callable
 from pyspark.sql import DataFrame, SparkSession
 
 import sparkmerge
+from report import NOOP
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -115,7 +116,11 @@ def spark_writes(spark: SparkSession, df: DataFrame, work: Path, runs: int) -> d
     def spark_write(how: Callable[[DataFrame], DataFrame], output: Path) -> Callable[[], None]:
         return lambda: how(df).write.csv(str(output), header=True)
 
+    def compute_only() -> None:
+        df.write.format("noop").mode("overwrite").save()
+
     ways: dict[str, tuple[Callable[[], Any], Path]] = {
+        NOOP: (compute_only, out / "noop"),
         "coalesce(1)": (spark_write(lambda d: d.coalesce(1), out / "coalesce"), out / "coalesce"),
         "repartition(1)": (spark_write(lambda d: d.repartition(1), out / "repartition"), out / "repartition"),
         "parallel write (a directory)": (spark_write(lambda d: d, out / "parallel"), out / "parallel"),
