@@ -15,6 +15,11 @@ def test_str_says_what_was_merged() -> None:
     assert result.mib_per_second == pytest.approx(2.0)
 
 
+def test_bytes_copied_ahead_are_no_part_of_the_speed() -> None:
+    result = MergeResult("file:/data/out.csv", 33, 10 * 1048576, "copy", 0.5, bytes_ahead=9 * 1048576)
+    assert result.mib_per_second == pytest.approx(2.0)
+
+
 def test_str_of_a_skipped_write() -> None:
     result = MergeResult("file:/data/out.csv", 0, 0, "skipped", 0.0)
     assert result.skipped

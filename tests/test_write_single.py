@@ -293,4 +293,6 @@ def test_copying_while_spark_writes_gives_the_same_file_as_copying_after(
     assert (tmp_path / "after.csv").read_text() == expected
     assert "of 17 pieces copied while Spark wrote" in ahead.reason
     assert "copied while" not in after.reason
+    assert 0 < ahead.bytes_ahead <= ahead.bytes
+    assert after.bytes_ahead == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["after.csv", "ahead.csv"]

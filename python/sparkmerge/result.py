@@ -14,7 +14,9 @@ SKIPPED = "skipped"
 class MergeResult:
     """The file a merge published, how many part files went into it, its length in bytes, the strategy the
     engine used (``"copy"``, ``"concat"``, or ``"skipped"`` when ``mode="ignore"`` found the target), the
-    wall-clock time of the merge in seconds, and why that strategy (why concat could not be used, say)."""
+    wall-clock time of the merge in seconds, and why that strategy (why concat could not be used, say).
+    ``bytes_ahead`` of the bytes were copied while Spark still wrote (``write_single`` on local disk), before
+    the merge's ``seconds`` began."""
 
     target: str
     files: int
@@ -22,6 +24,7 @@ class MergeResult:
     strategy: str
     seconds: float
     reason: str = ""
+    bytes_ahead: int = 0
 
     @classmethod
     def from_java(cls, java_result: Any) -> MergeResult:
@@ -33,6 +36,7 @@ class MergeResult:
             strategy=str(java_result.strategy()),
             seconds=int(java_result.millis()) / 1000.0,
             reason=str(java_result.reason()),
+            bytes_ahead=int(java_result.bytesAhead()),
         )
 
     @property
@@ -42,7 +46,8 @@ class MergeResult:
 
     @property
     def mib_per_second(self) -> float:
-        return self.bytes / 1048576.0 / self.seconds if self.seconds > 0 else 0.0
+        """The speed of the merge's own copying: the bytes copied ahead took none of its ``seconds``."""
+        return (self.bytes - self.bytes_ahead) / 1048576.0 / self.seconds if self.seconds > 0 else 0.0
 
     def __str__(self) -> str:
         if self.skipped:

@@ -2,7 +2,8 @@ package sparkmerge
 
 /**
  * What a merge did: the file it published, how many data files went into it, its length, how, how long, and
- * why that way (why concat could not be used, for instance).
+ * why that way (why concat could not be used, for instance). `bytesAhead` of the bytes were copied while
+ * Spark still wrote ([[CopyAhead]]), before the merge's own time began.
  */
 final case class MergeResult(
     target: String,
@@ -10,11 +11,13 @@ final case class MergeResult(
     bytes: Long,
     strategy: String,
     millis: Long,
-    reason: String = ""
+    reason: String = "",
+    bytesAhead: Long = 0L
 ) {
   def seconds: Double = millis / 1000.0
 
-  def mibPerSecond: Double = if (millis <= 0) 0.0 else bytes / 1048576.0 / seconds
+  /** The speed of the merge's own copying: bytes copied ahead took none of its time. */
+  def mibPerSecond: Double = if (millis <= 0) 0.0 else (bytes - bytesAhead) / 1048576.0 / seconds
 
   override def toString: String =
     f"MergeResult($target, files=$files, bytes=$bytes, strategy=$strategy, seconds=$seconds%.3f, reason=$reason)"

@@ -78,13 +78,18 @@ object Merger {
         }
     }
     progress.finish()
-    val result =
-      MergeResult(plan.target.toString, done.files, bytes, done.strategy.name, elapsedMillis(started), done.reason)
-    // Bytes copied while Spark wrote took no time of this merge's: its speed is that of the rest.
-    val speed = result.copy(bytes = result.bytes - headStart.fold(0L)(_.bytes)).mibPerSecond
+    val result = MergeResult(
+      plan.target.toString,
+      done.files,
+      bytes,
+      done.strategy.name,
+      elapsedMillis(started),
+      done.reason,
+      headStart.fold(0L)(_.bytes)
+    )
     log.info(
       f"sparkmerge: merged ${result.files} files, ${result.bytes} bytes, into ${result.target} by " +
-        f"${result.strategy} in ${result.seconds}%.2f s ($speed%.0f MiB/s)" +
+        f"${result.strategy} in ${result.seconds}%.2f s (${result.mibPerSecond}%.0f MiB/s)" +
         (if (result.reason.isEmpty) "" else s"; ${result.reason}")
     )
     result

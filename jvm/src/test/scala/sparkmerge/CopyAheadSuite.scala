@@ -72,6 +72,7 @@ class CopyAheadSuite extends AnyFunSuite with Matchers with LocalFiles with Even
     result.reason should include("3 of 5 pieces copied while Spark wrote")
     progress.bytesDone shouldBe everything.length
     progress.bytesAhead shouldBe copied.bytes // done, but no part of the merge's own speed
+    result.bytesAhead shouldBe copied.bytes
     listing("w") should not contain "merged"
   }
 
@@ -88,6 +89,7 @@ class CopyAheadSuite extends AnyFunSuite with Matchers with LocalFiles with Even
 
     read("out.csv") shouldBe header + rows(0) + "not what was copied\n" + rows(2) + rows(3)
     result.reason should not include "copied while"
+    result.bytesAhead shouldBe 0L
     listing("w") should not contain "merged"
   }
 
