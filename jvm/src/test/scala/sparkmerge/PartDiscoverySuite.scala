@@ -1,5 +1,9 @@
 package sparkmerge
 
+import java.nio.charset.StandardCharsets.UTF_8
+import java.nio.file.{Files, Paths}
+
+import org.apache.hadoop.fs.Path
 import org.scalatest.funsuite.AnyFunSuite
 import org.scalatest.matchers.should.Matchers
 
@@ -21,6 +25,16 @@ class PartDiscoverySuite extends AnyFunSuite with Matchers with LocalFiles {
     write("src/part-00001.csv", "b\n")
     write("src/part-00000.csv", "a\n")
     names("src") shouldBe Seq("part-00000.csv", "part-00001.csv")
+  }
+
+  test("parts are the files a reader finds, whatever characters their names and directory hold") {
+    val names = Seq("part-00000-a.csv", "part-00001 b%20.csv", "part-00002-é.csv")
+    names.foreach(name => write(s"my dir %41/$name", s"$name\n"))
+    // The raw local file system is the one that lists through java.nio.
+    val parts = PartDiscovery.list(DataFileSystem.of(localFs), hadoopPath("my dir %41"))
+    parts.map(_.name) shouldBe names
+    parts.map(p => new String(Files.readAllBytes(Paths.get(p.path.toUri)), UTF_8)) shouldBe names.map(_ + "\n")
+    parts.map(_.path) shouldBe names.map(name => new Path(hadoopPath("my dir %41"), name))
   }
 
   test("a missing source is named in the error") {
