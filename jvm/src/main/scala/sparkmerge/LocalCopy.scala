@@ -80,9 +80,18 @@ object LocalCopy {
     total
   }
 
+  // Handed to the page cache 128 KiB at a time, as cat does: the kernel sizes its pages by the write, and on
+  // the benchmark's VM, 4 MiB writes taking turns with 128 KiB writes cost 2.5 s of system time per GiB
+  // against 0.3 s (README, Benchmark).
+  private val WriteSlice = 128 * 1024
+
   private def flush(out: FileChannel, buffer: ByteBuffer): Unit = {
     buffer.flip()
-    while (buffer.hasRemaining) out.write(buffer)
+    val end = buffer.limit()
+    while (buffer.position() < end) {
+      buffer.limit(math.min(end, buffer.position() + WriteSlice))
+      out.write(buffer)
+    }
     buffer.clear()
   }
 }
