@@ -88,7 +88,7 @@ def table(r: dict[str, Any]) -> str:
         lines.append(f"| for scale: {NOOP} | {spark[NOOP]['seconds']:.2f} | |")
     lines += [
         "",
-        "**Merging the same parts: sparkmerge against cat** (page cache warm)",
+        f"**Merging the same parts: sparkmerge against cat** (page cache warm; median of {3 * r['args']['runs']} runs)",
         "",
         "| parts | MiB | merge s | cat s | merge throughput / cat |",
         "|---|---:|---:|---:|---:|",

@@ -46,10 +46,14 @@ def load_demo() -> Any:
     return module
 
 
-def round_robin(ways: dict[str, tuple[Callable[[], Any], Path]], runs: int) -> dict[str, list[float]]:
+def round_robin(
+    ways: dict[str, tuple[Callable[[], Any], Path]], runs: int, evicting: bool = False
+) -> dict[str, list[float]]:
     """Seconds of each way, `runs` times, taken in turns (A, B, C, A, B, C, ...) so that a drift of the machine
-    over the minutes (page cache, memory the VM host took back) falls on every way alike. Each way's output is
-    removed, untimed, before it runs: every way writes a new file, none pays for replacing an old one."""
+    over the minutes falls on every way alike. Each way's old output is removed, untimed, before it runs: every
+    way writes a new file, none pays for replacing an old one. With `evicting`, each run's output is then written
+    to disk and dropped from the page cache, untimed (see `evict`): for ways of which some leave their output
+    there and some do not."""
     times: dict[str, list[float]] = {name: [] for name in ways}
     for _ in range(runs):
         for name, (action, output) in ways.items():
@@ -57,7 +61,28 @@ def round_robin(ways: dict[str, tuple[Callable[[], Any], Path]], runs: int) -> d
             started = time.perf_counter()
             action()
             times[name].append(time.perf_counter() - started)
+            if evicting:
+                evict(output)
     return times
+
+
+def evict(path: Path) -> None:
+    """Write a way's output to disk and drop it from the page cache, as write_single's own O_DIRECT file is.
+
+    Without this, removing a way's old output freed a GiB of page cache for the Spark writes and none for
+    write_single, and on this benchmark's VM writing into memory just freed costs a fifth of the
+    system CPU of writing into memory free for a while: that alone put write_single 0.3 s to 1.9 s behind the
+    parallel write, depending on the order of the ways."""
+    if not hasattr(os, "posix_fadvise") or not path.exists():
+        return
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    for file in files:
+        fd = os.open(file, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
 
 
 def remove(path: Path) -> None:
@@ -130,7 +155,7 @@ def spark_writes(spark: SparkSession, df: DataFrame, work: Path, runs: int) -> d
     write_single()  # warm-up: JIT, page cache, the first Spark job's setup
     merge_seconds[WHILE].clear()
     figures: dict[str, Any] = {}
-    for name, times in round_robin(ways, runs).items():
+    for name, times in round_robin(ways, runs, evicting=True).items():
         figures[name] = {"seconds": statistics.median(times), "runs": times}
         print(f"  {name:42s} {figures[name]['seconds']:7.2f} s")
     for name, seconds in merge_seconds.items():
@@ -140,7 +165,10 @@ def spark_writes(spark: SparkSession, df: DataFrame, work: Path, runs: int) -> d
 
 
 def merge_vs_cat(spark: SparkSession, parts: Path, work: Path, runs: int, label: str) -> dict[str, Any]:
-    """The merge alone against cat of the same parts, both from the page cache."""
+    """The merge alone against cat of the same parts, both from the page cache.
+
+    Three times `runs` each: a run takes under a second, and on this benchmark's VM one in four or five of
+    either way, at random, wrote into memory four times slower to fill than the rest."""
     merged, catted = work / f"{label}-merged", work / f"{label}-cat"
     size = sum((parts / n).stat().st_size for n in files_of(parts))
     sparkmerge.merge(spark, parts, merged, overwrite=True)  # warm-up, and the page cache
@@ -150,7 +178,7 @@ def merge_vs_cat(spark: SparkSession, parts: Path, work: Path, runs: int, label:
             "merge": (lambda: sparkmerge.merge(spark, parts, merged), merged),
             "cat": (lambda: cat(parts, catted), catted),
         },
-        runs,
+        3 * runs,
     )
     (merge_s, merge_runs), (cat_s, cat_runs) = ((statistics.median(t), t) for t in times.values())
     assert merged.read_bytes() == catted.read_bytes(), "merge and cat disagree"
@@ -268,18 +296,21 @@ def main() -> None:
     spark.sparkContext.setLogLevel("WARN")
     try:
         df = demo.recommendations(spark, users, top_n, args.partitions)
-        print(f"1. one CSV from Spark: {users * top_n:,} rows, {args.partitions} partitions")
-        results["spark"] = spark_writes(spark, df, work, args.runs)
-
-        print("2. merging the parallel write's parts")
+        # The merges against cat go first: after the Spark ways had dropped their outputs from the page cache
+        # (see evict), the same merge took 0.3 s to 2 s from one run to the next on this benchmark's VM.
+        print("1. merging the parts of a parallel write")
         plain = work / "plain-parts"
         df.write.csv(str(plain))
         results["merge"] = merge_vs_cat(spark, plain, work, args.runs, "parts")
+        shutil.rmtree(plain)
 
-        print(f"3. {args.small_parts:,} small parts of 100 KB")
+        print(f"2. {args.small_parts:,} small parts of 100 KB")
         small = small_parts(work / "small-parts", args.small_parts, 100 * 1024)
         results["small_parts"] = merge_vs_cat(spark, small, work, args.runs, "small")
         shutil.rmtree(small)
+
+        print(f"3. one CSV from Spark: {users * top_n:,} rows, {args.partitions} partitions")
+        results["spark"] = spark_writes(spark, df, work, args.runs)
     finally:
         spark.stop()
 
