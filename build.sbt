@@ -16,7 +16,8 @@ lazy val sparkmerge = (project in file("jvm"))
   .settings(
     name := "sparkmerge",
     crossScalaVersions := Seq(scala213, scala212),
-    scalacOptions ++= Seq("-deprecation", "-feature", "-unchecked"),
+    // Lint warnings are errors: an unused import or an unreachable case fails the build, here and in CI.
+    scalacOptions ++= Seq("-deprecation", "-feature", "-unchecked", "-Xlint", "-Xfatal-warnings"),
     // Spark 3.5 still runs on Java 8, so the 2.12 jar is checked against Java 8's API and written as its bytecode
     // (class version 52). The 2.13 jar keeps scalac's default bytecode (also 52): whatever JVM a jar of the wrong
     // line lands on, it loads, and the Python wrapper can say which jar the session needs. The tests run on the

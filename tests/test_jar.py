@@ -54,12 +54,14 @@ def test_configure_takes_only_a_builder() -> None:
         sparkmerge.configure("local[2]")  # type: ignore[arg-type]
 
 
-def test_the_session_reports_the_engine(spark: SparkSession) -> None:
+def test_the_session_runs_the_engine_built_for_its_line(spark: SparkSession) -> None:
     from sparkmerge import _jvm
+    from sparkmerge._jar import _built_for
 
     api = _jvm.python_api(spark)
-    assert api.version() in (sparkmerge.__version__, "unknown")
-    assert api.scalaVersion().startswith(f"{LINE}.")
+    built = _built_for(spark._jvm, api.getClass())
+    assert built["version"] == sparkmerge.__version__
+    assert built["scala.binary.version"] == LINE
     assert spark._jvm.scala.util.Properties.versionNumberString().startswith(f"{LINE}.")
 
 

@@ -27,6 +27,13 @@ def flag(value: Any, name: str) -> bool:
     return value
 
 
+def text(value: Any, name: str) -> str:
+    """A word the engine checks itself (a format, a save mode): only its type is checked here."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    return value
+
+
 def option_string(value: Any, name: str) -> str:
     """A writer option as Spark passes it to the JVM: booleans as "true"/"false", numbers and strings as text."""
     if isinstance(value, bool):

@@ -49,10 +49,12 @@ def _line(counters: Any) -> str:
     seconds = int(counters.elapsedMillis()) / 1000.0
     fraction = min(done / total, 1.0) if total > 0 else (1.0 if counters.isFinished() else 0.0)
     filled = int(fraction * WIDTH)
-    # Bytes copied while Spark wrote are done, but not part of this merge's speed.
-    rate = (done - int(counters.bytesAhead())) / 1048576.0 / seconds if seconds > 0 else 0.0
+    # Bytes found in place (copied while Spark wrote, or joined by concat) are done, but were not moved by this
+    # merge: they make no speed, and when nothing else was moved there is no speed to show.
+    moved = done - int(counters.bytesSettled())
+    rate = f" {moved / 1048576.0 / seconds:.0f} MiB/s" if moved > 0 and seconds > 0 else ""
     return (
         f"sparkmerge [{'#' * filled}{'.' * (WIDTH - filled)}] {fraction:4.0%} "
         f"{counters.filesDone()}/{counters.filesTotal()} files "
-        f"{done / 1048576.0:.0f}/{total / 1048576.0:.0f} MiB {rate:.0f} MiB/s"
+        f"{done / 1048576.0:.0f}/{total / 1048576.0:.0f} MiB{rate}"
     )

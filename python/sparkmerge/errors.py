@@ -18,6 +18,7 @@ __all__ = [
     "HeaderMismatchError",
     "UnsupportedFormatError",
     "InvalidLayoutError",
+    "InvalidOptionError",
     "MergeFailedError",
     "JarNotLoadedError",
     "SparkConnectError",
@@ -62,6 +63,11 @@ class InvalidLayoutError(SparkMergeError):
     """The paths do not fit together: sub-directories in the source, a target inside the source."""
 
 
+class InvalidOptionError(SparkMergeError, ValueError):
+    """An option has a value sparkmerge cannot take: ``mode="append"``, an unknown mode. Also a ``ValueError``,
+    which is what Python code expects of a bad argument value."""
+
+
 class MergeFailedError(SparkMergeError):
     """The file system failed during the merge; the target and the sources are as they were."""
 
@@ -82,5 +88,6 @@ JAVA_EXCEPTIONS: dict[str, type[SparkMergeError]] = {
     "HeaderMismatchException": HeaderMismatchError,
     "UnsupportedFormatException": UnsupportedFormatError,
     "InvalidLayoutException": InvalidLayoutError,
+    "InvalidOptionException": InvalidOptionError,
     "MergeFailedException": MergeFailedError,
 }

@@ -61,5 +61,5 @@ def merge(
         progress=progress,
     )
     result = MergeResult.from_java(java_result)
-    log.info("%s (source %s)", result, source_path)
+    log.debug("%s (source %s)", result, source_path)
     return result

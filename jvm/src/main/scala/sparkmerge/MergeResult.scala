@@ -3,7 +3,7 @@ package sparkmerge
 /**
  * What a merge did: the file it published, how many data files went into it, its length, how, how long, and
  * why that way (why concat could not be used, for instance). `bytesAhead` of the bytes were copied while
- * Spark still wrote ([[CopyAhead]]), before the merge's own time began.
+ * Spark still wrote, before the merge's own time began.
  */
 final case class MergeResult(
     target: String,
@@ -21,4 +21,10 @@ final case class MergeResult(
 
   override def toString: String =
     f"MergeResult($target, files=$files, bytes=$bytes, strategy=$strategy, seconds=$seconds%.3f, reason=$reason)"
+}
+
+object MergeResult {
+
+  /** Nothing written: the DataFrame writer's mode `ignore` found the target. */
+  def skipped(target: String): MergeResult = MergeResult(target, 0, 0L, "skipped", 0L)
 }

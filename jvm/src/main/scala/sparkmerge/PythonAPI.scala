@@ -39,8 +39,4 @@ class PythonAPI {
     options.forEach((key, value) => scalaOptions += key -> value)
     SingleFileWriter.write(df, path, format, mode, scalaOptions.result(), progress)
   }
-
-  def version(): String = Option(getClass.getPackage.getImplementationVersion).getOrElse("unknown")
-
-  def scalaVersion(): String = scala.util.Properties.versionNumberString
 }

@@ -4,7 +4,8 @@ import java.io.IOException
 
 /**
  * Every refusal and failure of a merge. The message is one line that names the path and what to do; the
- * Python wrapper maps each subclass, by its simple name, to an exception class of its own.
+ * Python wrapper maps each subclass, by its simple name, to an exception class of its own. Sealed, so that the
+ * family here and the Python table (python/sparkmerge/errors.py) list the same classes.
  */
 sealed abstract class SparkMergeException(message: String, cause: Throwable = null) extends IOException(message, cause)
 
@@ -20,6 +21,9 @@ final class UnsupportedFormatException(message: String) extends SparkMergeExcept
 
 /** The paths do not fit together: sub-directories in the source, a target inside the source, and the like. */
 final class InvalidLayoutException(message: String) extends SparkMergeException(message)
+
+/** An option sparkmerge reads has a value it cannot take: a save mode, a codec, a flag. */
+final class InvalidOptionException(message: String) extends SparkMergeException(message)
 
 /** The file system failed during the merge; the target and the sources are as they were before. */
 final class MergeFailedException(message: String, cause: Throwable) extends SparkMergeException(message, cause)

@@ -1,10 +1,14 @@
 package sparkmerge
 
-import java.io.ByteArrayOutputStream
-
 import org.apache.hadoop.fs.Path
 import org.scalatest.funsuite.AnyFunSuite
 import org.scalatest.matchers.should.Matchers
+
+import sparkmerge.format.Codec
+import sparkmerge.parts.PartDiscovery
+import sparkmerge.pipeline.MergePipeline
+import sparkmerge.plan.{MergePlan, MergePlanner, MergeRequest, Piece, Strategy}
+import sparkmerge.publish.Destination
 
 /** Merges on a real HDFS: concat where the parts may be consumed, the copy where not or where HDFS refuses. */
 class HdfsMergeSuite extends AnyFunSuite with Matchers with MiniHdfs with LocalFiles {
@@ -15,9 +19,11 @@ class HdfsMergeSuite extends AnyFunSuite with Matchers with MiniHdfs with LocalF
   private def fresh(): String = { n += 1; s"/t$n" }
 
   private def merge(source: String, target: String, options: MergeOptions): MergeResult =
-    Merger.merge(hdfs.getUri + source, hdfs.getUri + target, options, hdfsConf)
+    Merger.merge(s"${hdfs.getUri}$source", s"${hdfs.getUri}$target", options, hdfsConf)
 
   private val consume = MergeOptions(deleteSource = true)
+
+  private def progress() = new MergeProgress()
 
   test("1,000 parts are concatenated in task order into another directory, and the source goes") {
     val t = fresh()
@@ -95,7 +101,15 @@ class HdfsMergeSuite extends AnyFunSuite with Matchers with MiniHdfs with LocalF
       Codec.Plain,
       files = 2
     )
-    intercept[MergeFailedException](Merger.execute(plan, hdfs, hdfs, MergeOptions(overwrite = true)))
+    intercept[MergeFailedException](
+      MergePipeline.execute(
+        plan,
+        hdfs,
+        Destination.of(plan.target, hdfsConf),
+        MergeOptions(overwrite = true),
+        progress()
+      )
+    )
     hdfsRead(s"$t/out.csv") shouldBe "old\n"
     hdfsListing(t) shouldBe Seq("out.csv", "src")
   }
@@ -116,7 +130,7 @@ class HdfsMergeSuite extends AnyFunSuite with Matchers with MiniHdfs with LocalF
     hdfsWrite(s"$t/src/part-00000", "h\na\n")
     hdfsWrite(s"$t/src/part-00001", "h\nb\n")
     val result = merge(s"$t/src", s"$t/out.csv", MergeOptions(header = true, deleteSource = true))
-    (result.strategy, result.reason) shouldBe ("copy", "the parts carry header lines, which only a copy can drop")
+    (result.strategy, result.reason) shouldBe (("copy", "the parts carry header lines, which only a copy can drop"))
     hdfsRead(s"$t/out.csv") shouldBe "h\na\nb\n"
     hdfs.exists(new Path(s"$t/src")) shouldBe false
   }
@@ -169,8 +183,9 @@ class HdfsMergeSuite extends AnyFunSuite with Matchers with MiniHdfs with LocalF
   test("a plan's concat is shown by its description, without running") {
     val t = fresh()
     hdfsWrite(s"$t/src/part-00000", "a\n")
-    val parts = PartDiscovery.list(hdfs, hdfs.makeQualified(new Path(s"$t/src")))
-    val plan = MergePlanner.plan(hdfs, hdfs, parts, new Path(s"$t/out.csv"), consume)
+    val source = hdfs.makeQualified(new Path(s"$t/src"))
+    val parts = PartDiscovery.list(hdfs, source)
+    val plan = MergePlanner.plan(MergeRequest(hdfs, source, consumable = true), parts, new Path(s"$t/out.csv"), hdfs)
     plan.strategy shouldBe Strategy.Concat
     plan.describe should include("by concat")
   }

@@ -9,6 +9,8 @@ import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.fs.{FileSystem, Path}
 import org.scalatest.{BeforeAndAfterEach, Suite}
 
+import sparkmerge.format.Codec
+
 /** A fresh local directory for each test, and the few file operations the suites check bytes with. */
 trait LocalFiles extends BeforeAndAfterEach { this: Suite =>
 

@@ -5,6 +5,12 @@ import java.nio.file.{Files, Paths}
 import org.scalatest.funsuite.AnyFunSuite
 import org.scalatest.matchers.should.Matchers
 
+import sparkmerge.format.Codec
+import sparkmerge.parts.DataFileSystem
+import sparkmerge.pipeline.MergePipeline
+import sparkmerge.plan.{MergePlan, Piece, Strategy}
+import sparkmerge.publish.Destination
+
 class MergerSuite extends AnyFunSuite with Matchers with LocalFiles {
 
   private def merge(options: MergeOptions = MergeOptions(), source: String = "src", target: String = "out.csv") =
@@ -16,6 +22,16 @@ class MergerSuite extends AnyFunSuite with Matchers with LocalFiles {
     action
     listing().map(name => name -> snapshot(name)) shouldBe before
   }
+
+  /** Runs a plan made by hand, as the pipeline runs the planner's. */
+  private def execute(plan: MergePlan, options: MergeOptions): MergeResult =
+    MergePipeline.execute(
+      plan,
+      DataFileSystem.of(localFs),
+      Destination.of(plan.target, conf),
+      options,
+      new MergeProgress()
+    )
 
   private def snapshot(name: String): String =
     if (Files.isDirectory(dir.resolve(name))) "<dir>" else read(name)
@@ -103,7 +119,7 @@ class MergerSuite extends AnyFunSuite with Matchers with LocalFiles {
     val result = merge(MergeOptions(deleteSource = true), target = "nested/new/out.csv")
     read("nested/new/out.csv") shouldBe "a\n"
     // The raw local file system offers a concat that overwrites the target and keeps the sources: never used.
-    (result.strategy, result.reason) shouldBe ("copy", "concat is trusted on hdfs only, not on file")
+    (result.strategy, result.reason) shouldBe (("copy", "concat is trusted on hdfs only, not on file"))
     exists("src") shouldBe false
   }
 
@@ -134,7 +150,7 @@ class MergerSuite extends AnyFunSuite with Matchers with LocalFiles {
       files = 2
     )
     unchangedBy {
-      val e = intercept[MergeFailedException](Merger.execute(plan, localFs, localFs, MergeOptions(overwrite = true)))
+      val e = intercept[MergeFailedException](execute(plan, MergeOptions(overwrite = true)))
       e.getMessage should (include(path("out.csv")) and include("unchanged"))
     }
   }
@@ -149,7 +165,7 @@ class MergerSuite extends AnyFunSuite with Matchers with LocalFiles {
       files = 1
     )
     unchangedBy {
-      intercept[MergeFailedException](Merger.execute(plan, localFs, localFs, MergeOptions())).getMessage should include(
+      intercept[MergeFailedException](execute(plan, MergeOptions())).getMessage should include(
         "bytes"
       )
     }
@@ -160,7 +176,7 @@ class MergerSuite extends AnyFunSuite with Matchers with LocalFiles {
     write("src/part-00001.csv", "h\n" + "2\n" * 1000)
     val progress = new MergeProgress(logEveryMillis = 0)
     Merger.merge(path("src"), path("out.csv"), MergeOptions(header = true), conf, progress)
-    (progress.filesDone, progress.filesTotal, progress.bytesDone, progress.bytesTotal) shouldBe (2, 2, 4004, 4004)
+    (progress.filesDone, progress.filesTotal, progress.bytesDone, progress.bytesTotal) shouldBe ((2, 2, 4004, 4004))
     progress.isFinished shouldBe true
   }
 

@@ -1,0 +1,47 @@
+package sparkmerge.format
+
+import java.nio.charset.StandardCharsets.ISO_8859_1
+
+import org.apache.hadoop.fs.FileSystem
+
+import sparkmerge.UnsupportedFormatException
+import sparkmerge.parts.Part
+
+/**
+ * Refuses parts that are not lines of text: columnar and container formats carry a header or footer of their
+ * own and become unreadable when joined. Told by extension, and by the first bytes of the first non-empty part
+ * for files named without one.
+ */
+object BinaryFormats {
+
+  private val Extensions = Seq(".parquet" -> "Parquet", ".orc" -> "ORC", ".avro" -> "Avro")
+
+  def refuse(fs: FileSystem, parts: Seq[Part]): Unit = {
+    parts.foreach { part =>
+      val name = part.name.toLowerCase(java.util.Locale.ROOT)
+      Extensions.collectFirst { case (ext, format) if name.endsWith(ext) => format }.foreach(fail(part, _))
+    }
+    parts.find(p => p.length >= 8 && Codec.of(p) == Codec.Plain).foreach { part =>
+      val head, tail = new Array[Byte](4)
+      val in = fs.open(part.path)
+      try {
+        in.readFully(0L, head)
+        in.readFully(part.length - 4, tail)
+      } finally in.close()
+      formatOf(new String(head, ISO_8859_1), new String(tail, ISO_8859_1)).foreach(fail(part, _))
+    }
+  }
+
+  // Head and tail together, so that a CSV whose header happens to start with "ORC" is not refused.
+  private def formatOf(head: String, tail: String): Option[String] =
+    if (head == "PAR1" && tail == "PAR1") Some("Parquet")
+    else if (head.startsWith("ORC") && tail.startsWith("ORC")) Some("ORC") // the postscript: "ORC", its length
+    else if (head == "Obj\u0001") Some("Avro")
+    else None
+
+  private def fail(part: Part, format: String): Nothing =
+    throw new UnsupportedFormatException(
+      s"${part.path} is a $format file, and $format files cannot be joined end to end: keep the directory " +
+        "(every reader of the format takes it), or write one file with df.coalesce(1).write"
+    )
+}

@@ -1,0 +1,109 @@
+package sparkmerge.parts
+
+import java.io.FileNotFoundException
+import java.net.URI
+import java.nio.file.{Files, SecureDirectoryStream}
+import java.nio.file.attribute.{BasicFileAttributeView, BasicFileAttributes}
+
+import org.apache.hadoop.fs.{FileSystem, Path, RawLocalFileSystem}
+
+import sparkmerge.{EmptySourceException, InvalidLayoutException, SourceNotFoundException}
+
+/** Lists the data files of a directory that Spark wrote, in the order they go into the target. */
+object PartDiscovery {
+
+  /**
+   * The parts of `dir`, side entries left out, sorted by [[PartKey]].
+   *
+   * @param allowEmpty a directory without data files is a valid (empty) input, as for a DataFrame with no rows
+   * @throws SourceNotFoundException `dir` does not exist
+   * @throws InvalidLayoutException  `dir` is a file, or holds sub-directories (a partitioned write)
+   * @throws EmptySourceException    no data files, unless allowEmpty
+   */
+  def list(fs: FileSystem, dir: Path, allowEmpty: Boolean = false): Vector[Part] = {
+    val status =
+      try fs.getFileStatus(dir)
+      catch {
+        case _: FileNotFoundException =>
+          throw new SourceNotFoundException(
+            s"source $dir does not exist: pass the directory the Spark job wrote its part files to"
+          )
+      }
+    if (!status.isDirectory)
+      throw new InvalidLayoutException(
+        s"source $dir is a file, not a directory: pass the directory that holds the part files"
+      )
+
+    val entries = listing(fs, dir)
+    val subDirectories = entries.filter(_.directory).map(_.name).sorted
+    if (subDirectories.nonEmpty)
+      throw new InvalidLayoutException(
+        s"source $dir holds sub-directories (${subDirectories.take(3).mkString(", ")}" +
+          s"${if (subDirectories.length > 3) ", ..." else ""}): a partitioned write makes one directory " +
+          "per value; merge each directory on its own"
+      )
+
+    // Each key parsed once, not twice a comparison.
+    val child = children(dir)
+    val parts = entries
+      .map(e => PartKey.of(e.name) -> e)
+      .sortBy(_._1)
+      .map { case (_, e) => Part(child(e.name), e.length, e.blockSize) }
+      .toVector
+    if (parts.isEmpty && !allowEmpty)
+      throw new EmptySourceException(
+        s"source $dir holds no data files, only side entries or nothing: check that the Spark job wrote " +
+          "its output there"
+      )
+    parts
+  }
+
+  // `new Path(dir, name)` parses the name as a URI of its own and resolves it against the directory's, and
+  // `new Path(scheme, authority, path)` quotes, joins and parses again: for many small parts either costs more
+  // than listing the directory. The directory's URI is already quoted, so a name of plain characters (every
+  // name Spark gives a part) is appended and parsed once; any other name takes Hadoop's way.
+  private def children(dir: Path): String => Path = {
+    val uri = dir.toUri
+    val prefix = uri.toString.stripSuffix("/") + "/"
+    val parent = uri.getPath.stripSuffix("/")
+    name =>
+      if (name.forall(c => c.isLetterOrDigit && c < 128 || c == '-' || c == '_' || c == '.'))
+        new Path(new URI(prefix + name))
+      else new Path(uri.getScheme, uri.getAuthority, s"$parent/$name")
+  }
+
+  private final case class Entry(name: String, directory: Boolean, length: Long, blockSize: Long)
+
+  /** The directory's entries, side entries left out. */
+  private def listing(fs: FileSystem, dir: Path): Seq[Entry] = fs match {
+    case local: RawLocalFileSystem =>
+      // Hadoop's local listing stats each file several times and parses each path: for many small parts that
+      // costs more than copying them.
+      val blockSize = local.getDefaultBlockSize(dir)
+      val stream = Files.newDirectoryStream(local.pathToFile(dir).toPath)
+      // Where the JDK offers it (Linux), each file is looked up in the open directory, not from the root.
+      val attributes: java.nio.file.Path => BasicFileAttributes = stream match {
+        case secure: SecureDirectoryStream[java.nio.file.Path @unchecked] =>
+          file => secure.getFileAttributeView(file.getFileName, classOf[BasicFileAttributeView]).readAttributes()
+        case _ => file => Files.readAttributes(file, classOf[BasicFileAttributes])
+      }
+      try {
+        val entries = Seq.newBuilder[Entry]
+        val files = stream.iterator()
+        while (files.hasNext) {
+          val file = files.next()
+          val name = file.getFileName.toString
+          if (!SideEntries.isSide(name)) {
+            val found = attributes(file)
+            entries += Entry(name, found.isDirectory, found.size, blockSize)
+          }
+        }
+        entries.result()
+      } finally stream.close()
+    case _ =>
+      fs.listStatus(dir)
+        .map(s => Entry(s.getPath.getName, s.isDirectory, s.getLen, s.getBlockSize))
+        .filterNot(e => SideEntries.isSide(e.name))
+        .toSeq
+  }
+}

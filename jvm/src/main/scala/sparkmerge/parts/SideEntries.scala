@@ -1,0 +1,11 @@
+package sparkmerge.parts
+
+/**
+ * The entries a Spark or Hadoop write leaves beside its data, which are never part of the merged file:
+ * `_SUCCESS`, `_committed_*`, `_started_*`, `_temporary`, `.spark-staging-*`, `.part-00000.crc`, and, as
+ * Hadoop's own input formats do, anything else hidden behind a leading `_` or `.`.
+ */
+object SideEntries {
+  def isSide(name: String): Boolean =
+    name.startsWith("_") || name.startsWith(".") || name.endsWith(".crc")
+}

@@ -1,0 +1,85 @@
+package sparkmerge.pipeline
+
+import org.apache.hadoop.fs.FileSystem
+import org.slf4j.LoggerFactory
+
+import sparkmerge.{MergeOptions, MergeProgress, MergeResult}
+import sparkmerge.concat.ConcatMerge
+import sparkmerge.parts.PartDiscovery
+import sparkmerge.plan.{MergePlan, MergePlanner, MergeRequest, Strategy}
+import sparkmerge.publish.{Destination, Staged}
+
+/**
+ * The one way every merge runs, whoever asks (`Merger`, `SingleFileWriter`, the command line): discover the
+ * parts, plan, execute the plan into something staged, publish it at the target, and say what happened.
+ * Nothing reaches the target before the publish step, and a failure before it leaves target and sources as
+ * they were.
+ */
+object MergePipeline {
+  private val log = LoggerFactory.getLogger(getClass)
+
+  def run(
+      request: MergeRequest,
+      destination: Destination,
+      options: MergeOptions,
+      progress: MergeProgress
+  ): MergeResult = {
+    destination.checkTarget(options.overwrite)
+    val parts = PartDiscovery.list(request.fs, request.directory, request.allowEmpty)
+    val plan = MergePlanner.plan(request, parts, destination.target, destination.fs)
+    execute(plan, request.fs, destination, options, progress)
+  }
+
+  /** Executes and publishes a plan made for `destination`, its parts read through `source`. */
+  def execute(
+      plan: MergePlan,
+      source: FileSystem,
+      destination: Destination,
+      options: MergeOptions,
+      progress: MergeProgress
+  ): MergeResult = {
+    val started = System.nanoTime()
+    log.debug(plan.describe)
+    progress.start(plan.target.toString, plan.files, plan.inputBytes)
+    val (ran, staged) = stage(plan, source, destination, options, progress)
+    destination.publish(staged, options.overwrite)
+    progress.finish()
+    val result = MergeResult(
+      plan.target.toString,
+      ran.files,
+      staged.length,
+      ran.strategy.name,
+      (System.nanoTime() - started) / 1000000L,
+      ran.reason,
+      ran.resumedBytes
+    )
+    log.info(
+      f"sparkmerge: merged ${result.files} files, ${result.bytes} bytes, into ${result.target} by " +
+        f"${result.strategy} in ${result.seconds}%.2f s (${result.mibPerSecond}%.0f MiB/s)" +
+        (if (result.reason.isEmpty) "" else s"; ${result.reason}")
+    )
+    result
+  }
+
+  /** The merged data, staged; with the plan that made it (a copy, where HDFS refused the planned concat). */
+  private def stage(
+      plan: MergePlan,
+      source: FileSystem,
+      destination: Destination,
+      options: MergeOptions,
+      progress: MergeProgress
+  ): (MergePlan, Staged) =
+    plan.strategy match {
+      case Strategy.Copy   => (plan, destination.write(plan, source, options.bufferBytes, progress))
+      case Strategy.Concat =>
+        // Concat consumes the parts: the target is checked once more just before.
+        destination.checkTarget(options.overwrite)
+        ConcatMerge.run(source, plan, progress) match {
+          case Right(staged) => (plan, staged)
+          case Left(refusal) =>
+            log.warn(s"sparkmerge: HDFS refused to concat into ${plan.target} ($refusal); copying instead")
+            val copying = MergePlanner.copyInstead(plan, refusal)
+            (copying, destination.write(copying, source, options.bufferBytes, progress))
+        }
+    }
+}

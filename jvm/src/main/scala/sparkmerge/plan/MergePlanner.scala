@@ -1,0 +1,60 @@
+package sparkmerge.plan
+
+import org.apache.hadoop.fs.{FileSystem, Path}
+import org.slf4j.LoggerFactory
+
+import sparkmerge.concat.ConcatSupport
+import sparkmerge.format.{BinaryFormats, Codec}
+import sparkmerge.parts.Part
+
+/**
+ * Turns the listed parts into a [[MergePlan]]: checks that they can be joined, finds their codec, decides what
+ * each part contributes and the strategy. Reads only the first bytes of parts, never their data. Every plan,
+ * the one that replaces a refused concat included, comes from here, final.
+ */
+object MergePlanner {
+  private val log = LoggerFactory.getLogger(getClass)
+
+  /** The plan for `parts` (listed from `request.directory`) into `target`, on the file system `targetFs`. */
+  def plan(request: MergeRequest, parts: Vector[Part], target: Path, targetFs: FileSystem): MergePlan = {
+    val inputs = request.leading ++ parts
+    BinaryFormats.refuse(request.fs, inputs)
+    val codec = Codec.common(inputs)
+    val pieces = request.leading.map(whole) ++
+      (if (request.headers) HeaderPieces.of(request.fs, parts, codec) else parts.map(whole))
+    val allWhole = pieces.forall(_.isInstanceOf[Piece.Whole])
+    ConcatSupport.whyNot(request.fs, targetFs, inputs, request.consumable, allWhole) match {
+      case None => MergePlan(target, pieces, Strategy.Concat, codec, parts.size, "the parts' blocks join in place")
+      case Some(reason) =>
+        request.resumable.filter(fits(_, pieces, request.fs)) match {
+          case Some(resumed) =>
+            val copied = s"${resumed.holds.size} of ${pieces.size} pieces copied while Spark wrote"
+            val rest = resumed +: pieces.drop(resumed.holds.size)
+            MergePlan(target, rest, Strategy.Copy, codec, parts.size, s"$reason; $copied")
+          case None => MergePlan(target, pieces, Strategy.Copy, codec, parts.size, reason)
+        }
+    }
+  }
+
+  /** The plan to copy what `refused` would have concatenated, after HDFS refused it: nothing was consumed. */
+  def copyInstead(refused: MergePlan, refusal: String): MergePlan =
+    MergePlan(
+      refused.target,
+      refused.pieces,
+      Strategy.Copy,
+      refused.codec,
+      refused.files,
+      s"concat refused: $refusal"
+    )
+
+  private def whole(part: Part): Piece = Piece.Whole(part.path, part.length)
+
+  // Nothing written ahead is trusted: it must hold the plan's first pieces, and its file their length.
+  private def fits(resumed: Piece.Resumed, pieces: Vector[Piece], fs: FileSystem): Boolean = {
+    val fits = resumed.holds.nonEmpty && pieces.startsWith(resumed.holds) &&
+      fs.exists(resumed.path) && fs.getFileStatus(resumed.path).getLen == resumed.length
+    if (!fits)
+      log.info(s"sparkmerge: the ${resumed.holds.size} pieces copied ahead do not start the plan; copying all")
+    fits
+  }
+}

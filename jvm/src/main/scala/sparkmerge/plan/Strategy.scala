@@ -1,0 +1,18 @@
+package sparkmerge.plan
+
+/** How the pieces become one file. */
+sealed abstract class Strategy(val name: String) {
+  override def toString: String = name
+}
+
+object Strategy {
+
+  /** Read every piece and write it to a new file: works on any file system, costs one pass over the data. */
+  case object Copy extends Strategy("copy")
+
+  /**
+   * HDFS concat: the parts' blocks become the target's in one NameNode transaction, whatever their size.
+   * Consumes the parts, so it is chosen only where they may go.
+   */
+  case object Concat extends Strategy("concat")
+}

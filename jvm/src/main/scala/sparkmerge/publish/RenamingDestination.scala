@@ -1,0 +1,86 @@
+package sparkmerge.publish
+
+import java.io.IOException
+
+import org.apache.hadoop.fs.{FileSystem, Path}
+import org.slf4j.LoggerFactory
+
+import sparkmerge.{FirstLine, MergeFailedException, MergeProgress, SparkMergeException}
+import sparkmerge.copy.StreamCopy
+import sparkmerge.plan.{MergePlan, Piece}
+
+/**
+ * A destination whose file system renames in one metadata operation: the merge is written into a hidden file
+ * beside the target (or appended to the plan's resumed start of it), its length checked, and the file renamed
+ * into place by [[Publisher]]. Any failure before the rename removes the hidden file.
+ */
+abstract class RenamingDestination extends Destination {
+  private val log = LoggerFactory.getLogger(classOf[RenamingDestination])
+
+  /** Writes the pieces into `file`, new or (for a resumed plan) holding the first piece; returns its length. */
+  protected def copy(plan: MergePlan, source: FileSystem, file: Path, bufferBytes: Int, progress: MergeProgress): Long
+
+  final def write(plan: MergePlan, source: FileSystem, bufferBytes: Int, progress: MergeProgress): Staged = {
+    val file = plan.pieces.headOption match {
+      case Some(resumed: Piece.Resumed) => resumed.path
+      case _                            => HiddenFiles.beside(target, "tmp")
+    }
+    try {
+      fs.mkdirs(target.getParent)
+      val written = copy(plan, source, file, bufferBytes, progress)
+      val onDisk = dataFs.getFileStatus(file).getLen
+      val expected = plan.expectedBytes.getOrElse(written)
+      if (onDisk != written || onDisk != expected)
+        throw new IOException(
+          s"the merged file has $onDisk bytes, but $written were written and the parts add up to $expected"
+        )
+      Staged.Copy(file, written)
+    } catch {
+      case e: Throwable =>
+        Publisher.discard(fs, file)
+        throw unchanged(e)
+    }
+  }
+
+  final def publish(staged: Staged, overwrite: Boolean): Unit =
+    try Publisher.publish(fs, staged.path, target, overwrite)
+    catch {
+      case e: IOException =>
+        staged match {
+          case Staged.Copy(file, _) =>
+            Publisher.discard(fs, file)
+            throw unchanged(e)
+          case Staged.Sole(file, _) =>
+            log.error(s"sparkmerge: the merged data is in $file", e)
+            throw new MergeFailedException(
+              s"concatenated the parts into $file, but could not publish it at $target (${FirstLine.of(e)}): " +
+                s"the merged data is in $file",
+              e
+            )
+        }
+    }
+
+  /** Streams the pieces into a new file of `out`: for any source, on any file system. */
+  protected def stream(
+      plan: MergePlan,
+      source: FileSystem,
+      out: FileSystem,
+      file: Path,
+      bufferBytes: Int,
+      progress: MergeProgress
+  ): Long = {
+    val stream = out.create(file, false, bufferBytes)
+    try StreamCopy.run(source, plan, stream, bufferBytes, progress)
+    finally stream.close()
+  }
+
+  private def unchanged(e: Throwable): Throwable = e match {
+    case known: SparkMergeException => known
+    case io: IOException            =>
+      new MergeFailedException(
+        s"merging into $target failed, the target and the sources are unchanged: ${FirstLine.of(io)}",
+        io
+      )
+    case other => other
+  }
+}

@@ -1,0 +1,61 @@
+package sparkmerge.writer
+
+import org.apache.hadoop.fs.{FileSystem, Path}
+import org.apache.spark.sql.DataFrame
+
+import sparkmerge.MergeFailedException
+import sparkmerge.parts.{Part, PartDiscovery}
+import sparkmerge.plan.MergeRequest
+import sparkmerge.publish.{Destination, LocalFileDestination, Publisher}
+
+/**
+ * Spark's share of the DataFrame writer: it writes the parts in parallel, and the header on its own, into a
+ * hidden directory beside the target, and leaves a [[MergeRequest]] for the pipeline. A CSV header is rendered
+ * by Spark itself, with the caller's options, from an empty DataFrame of the same schema; the data parts are
+ * written without one, so none has to be cut out, compressed or not. On local disk, the parts of finished tasks
+ * are copied into the merged file while Spark writes the others ([[CopyAhead]]).
+ */
+object SparkParts {
+
+  def write(df: DataFrame, spec: WriteSpec, destination: Destination, work: Path, bufferBytes: Int): MergeRequest = {
+    if (!destination.fs.mkdirs(work))
+      throw new MergeFailedException(s"could not create $work for the parts of ${destination.target}", null)
+    val dataDir = new Path(work, "data")
+    // Before the data, so that on local disk it can be copied first while the data is still being written.
+    val header = if (spec.header) renderHeader(df, spec, destination.dataFs, work) else None
+    def writeData(): Unit =
+      df.write.format(spec.format).options(spec.dataOptions).option("header", "false").save(dataDir.toString)
+
+    destination match {
+      case local: LocalFileDestination if spec.copyAhead =>
+        val ahead = new CopyAhead(local.raw, header.toVector, dataDir, new Path(work, "merged"), bufferBytes).start()
+        val resumable =
+          try { writeData(); ahead.stop() }
+          catch { case e: Throwable => ahead.stop(); throw e }
+        MergeRequest(local.raw, dataDir, header.toVector, allowEmpty = true, consumable = true, resumable = resumable)
+      case _ =>
+        writeData()
+        // HDFS concat joins the files of one directory only.
+        val leading = header.map(moveInto(destination.fs, _, dataDir)).toVector
+        MergeRequest(destination.dataFs, dataDir, leading, allowEmpty = true, consumable = true)
+    }
+  }
+
+  /** Removes the hidden directory, whether the merge worked or not. */
+  def remove(destination: Destination, work: Path): Unit = Publisher.discard(destination.fs, work, recursive = true)
+
+  /** Spark's own rendering of the header (quoting, separator, compression), from an empty DataFrame. */
+  private def renderHeader(df: DataFrame, spec: WriteSpec, fs: FileSystem, work: Path): Option[Part] = {
+    val headerDir = new Path(work, "header")
+    df.limit(0).write.format(spec.format).options(spec.dataOptions).option("header", "true").save(headerDir.toString)
+    PartDiscovery.list(fs, headerDir, allowEmpty = true).headOption
+  }
+
+  /** A hidden file among the data parts, so that it is no part of theirs. */
+  private def moveInto(fs: FileSystem, rendered: Part, dataDir: Path): Part = {
+    val moved = new Path(dataDir, s".header-${rendered.name}")
+    if (!fs.rename(rendered.path, moved))
+      throw new MergeFailedException(s"could not move the rendered header ${rendered.path} to $moved", null)
+    rendered.copy(path = moved)
+  }
+}

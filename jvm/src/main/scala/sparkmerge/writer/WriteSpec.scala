@@ -1,0 +1,88 @@
+package sparkmerge.writer
+
+import java.util.Locale
+
+import org.apache.spark.sql.SaveMode
+
+import sparkmerge.{InvalidOptionException, UnsupportedFormatException}
+import sparkmerge.format.Codec
+
+/**
+ * What the DataFrame writer is asked to do, checked before any job runs. Its rules (the formats that can be
+ * joined, the save modes, the codecs) live here and in [[Codec]] only; the Python wrapper passes the caller's
+ * words through and maps the errors.
+ *
+ * @param format      the inner format Spark writes the parts in: csv, json or text
+ * @param header      a CSV header, rendered once and put first
+ * @param dataOptions the caller's options for the parts, without `header`
+ * @param copyAhead   copy the parts of finished tasks while Spark writes the others (local disk only)
+ */
+final case class WriteSpec(
+    format: String,
+    mode: SaveMode,
+    header: Boolean,
+    dataOptions: Map[String, String],
+    copyAhead: Boolean
+) {
+  def overwrite: Boolean = mode == SaveMode.Overwrite
+}
+
+object WriteSpec {
+
+  /** Formats whose parts are lines of text, which join into one valid file. */
+  val LineFormats: Seq[String] = Seq("csv", "json", "text")
+
+  /** The session setting that turns copying ahead off: the way out, should a committer confuse it. */
+  val CopyAheadConf = "spark.sparkmerge.copyAhead"
+
+  private val Modes: Seq[(String, SaveMode)] = Seq(
+    "errorifexists" -> SaveMode.ErrorIfExists,
+    "error" -> SaveMode.ErrorIfExists,
+    "default" -> SaveMode.ErrorIfExists,
+    "overwrite" -> SaveMode.Overwrite,
+    "ignore" -> SaveMode.Ignore
+  )
+
+  /** The caller's words, checked: `copyAheadConf` is the session's value of [[CopyAheadConf]]. */
+  def parse(
+      target: String,
+      format: String,
+      mode: String,
+      options: Map[String, String],
+      copyAheadConf: String
+  ): WriteSpec = {
+    val fmt = format.trim.toLowerCase(Locale.ROOT)
+    if (!LineFormats.contains(fmt))
+      throw new UnsupportedFormatException(
+        s"cannot write $target as one $format file: only the line formats ${LineFormats.mkString(", ")} join " +
+          s"end to end; for others keep the directory, or use df.coalesce(1).write.format('$format')"
+      )
+    options.foreach { case (key, value) =>
+      if (Set("compression", "codec").contains(key.toLowerCase(Locale.ROOT))) Codec.checkWriterOption(value, target)
+    }
+    val header = fmt == "csv" && options.exists { case (k, v) =>
+      k.equalsIgnoreCase("header") && v.trim.equalsIgnoreCase("true")
+    }
+    WriteSpec(
+      fmt,
+      saveMode(mode, target),
+      header,
+      options.filterNot(_._1.equalsIgnoreCase("header")),
+      copyAheadConf.trim.toLowerCase(Locale.ROOT) != "false"
+    )
+  }
+
+  private def saveMode(mode: String, target: String): SaveMode = {
+    val key = mode.trim.toLowerCase(Locale.ROOT)
+    Modes.collectFirst { case (name, saveMode) if name == key => saveMode }.getOrElse {
+      if (key == "append")
+        throw new InvalidOptionException(
+          s"mode append cannot add to the single file $target: write a new file, or union the DataFrames and " +
+            "overwrite"
+        )
+      throw new InvalidOptionException(
+        s"mode must be one of ${Modes.map(_._1).mkString(", ")}, not '$mode', for $target"
+      )
+    }
+  }
+}
