@@ -21,14 +21,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any, Callable
 
 from pyspark.sql import DataFrame, SparkSession
 
 import sparkmerge
+from data import big_parts, small_parts
+from memory import peak_memory
 from report import AFTER, NOOP, WHILE
+from timing import round_robin
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -43,52 +45,6 @@ def load_demo() -> Any:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def round_robin(
-    ways: dict[str, tuple[Callable[[], Any], Path]], runs: int, evicting: bool = False
-) -> dict[str, list[float]]:
-    """Seconds of each way, `runs` times, taken in turns (A, B, C, A, B, C, ...) so that a drift of the machine
-    over the minutes falls on every way alike. Each way's old output is removed, untimed, before it runs: every
-    way writes a new file, none pays for replacing an old one. With `evicting`, each run's output is then written
-    to disk and dropped from the page cache, untimed (see `evict`): for ways of which some leave their output
-    there and some do not."""
-    times: dict[str, list[float]] = {name: [] for name in ways}
-    for _ in range(runs):
-        for name, (action, output) in ways.items():
-            remove(output)
-            started = time.perf_counter()
-            action()
-            times[name].append(time.perf_counter() - started)
-            if evicting:
-                evict(output)
-    return times
-
-
-def evict(path: Path) -> None:
-    """Write a way's output to disk and drop it from the page cache, as write_single's own O_DIRECT file is.
-
-    Without this, removing a way's old output freed a GiB of page cache for the Spark writes and none for
-    write_single, and on this benchmark's VM writing into memory just freed costs a fifth of the
-    system CPU of writing into memory free for a while: that alone put write_single 0.3 s to 1.9 s behind the
-    parallel write, depending on the order of the ways."""
-    if not hasattr(os, "posix_fadvise") or not path.exists():
-        return
-    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
-    for file in files:
-        fd = os.open(file, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-        finally:
-            os.close(fd)
-
-
-def remove(path: Path) -> None:
-    if path.is_dir():
-        shutil.rmtree(path)
-    elif path.exists():
-        path.unlink()
 
 
 def files_of(directory: Path) -> list[str]:
@@ -193,59 +149,6 @@ def merge_vs_cat(spark: SparkSession, parts: Path, work: Path, runs: int, label:
         "cat_runs": cat_runs,
         "merge_vs_cat_throughput": cat_s / merge_s,
     }
-
-
-def small_parts(directory: Path, count: int, size: int) -> Path:
-    directory.mkdir(parents=True)
-    line = b"123456789,98765,0.123456\n"
-    body = line * (size // len(line))
-    for i in range(count):
-        (directory / f"part-{i:05d}-bench-c000.csv").write_bytes(b"%05d" % i + body[5:])
-    return directory
-
-
-def big_parts(directory: Path, total: int, count: int) -> Path:
-    directory.mkdir(parents=True)
-    line = b"123456789,98765,0.123456\n"
-    chunk = line * ((8 << 20) // len(line))
-    per_part = total // count
-    for i in range(count):
-        with open(directory / f"part-{i:05d}-bench-c000.csv", "wb") as out:
-            left = per_part
-            while left > 0:
-                out.write(chunk[: min(left, len(chunk))])
-                left -= len(chunk)
-    return directory
-
-
-def peak_memory(parts: Path, target: Path, heap: str) -> dict[str, Any]:
-    """The command-line merge in a JVM of its own with a capped heap, and its peak resident memory: the kernel's
-    high-water mark (VmHWM), read until the process ends. (wait4's ru_maxrss would count the memory of this
-    Python process at fork time.)"""
-    pyspark_jars = Path(__import__("pyspark").__file__).parent / "jars"
-    classpath = f"{sparkmerge.jar_path()}:{pyspark_jars}/*"
-    command = ["java", f"-Xmx{heap}", "-cp", classpath, "sparkmerge.MergeMain", str(parts), str(target)]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    peak_kib = 0
-    while process.poll() is None:
-        peak_kib = max(peak_kib, high_water_kib(process.pid))
-        time.sleep(0.02)
-    seconds = time.perf_counter() - started
-    output = process.stdout.read().decode() if process.stdout else ""
-    if process.returncode != 0:
-        raise RuntimeError(f"merge with -Xmx{heap} failed:\n{output}")
-    size = target.stat().st_size
-    target.unlink()
-    return {"bytes": size, "heap": heap, "peak_rss_mib": peak_kib / 1024, "seconds": seconds}
-
-
-def high_water_kib(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            return next((int(line.split()[1]) for line in status if line.startswith("VmHWM:")), 0)
-    except (FileNotFoundError, ProcessLookupError):  # it has just ended
-        return 0
 
 
 def hdfs(work: Path, quick: bool) -> dict[str, Any] | None:

@@ -150,6 +150,20 @@ def test_merge_with_delete_source_concatenates_and_the_source_goes(
     assert hdfs.listing(root) == ["merged.csv"]
 
 
+def test_a_concat_moves_no_bytes_and_its_progress_bar_shows_no_speed(
+    spark: SparkSession, hdfs: Hdfs, root: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, target = f"{root}/job", f"{root}/merged.csv"
+    numbered(spark).write.csv(source)
+
+    result = sparkmerge.merge(spark, source, target, delete_source=True, progress=True)
+
+    bar = capsys.readouterr().err.strip().split("\r")[-1]
+    assert result.strategy == "concat"
+    assert "100%" in bar and "8/8 files" in bar
+    assert "MiB/s" not in bar
+
+
 def test_merge_keeping_the_source_copies_and_says_why(spark: SparkSession, hdfs: Hdfs, root: str) -> None:
     source, target = f"{root}/job", f"{root}/merged.csv"
     numbered(spark).write.csv(source)

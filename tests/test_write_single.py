@@ -180,8 +180,10 @@ def test_append_is_refused_before_anything_is_written(spark: SparkSession, tmp_p
     target = tmp_path / "out.csv"
     target.write_text("old\n")
 
-    with pytest.raises(ValueError, match="append"):
+    # One of sparkmerge's errors, and a ValueError as Python code expects of a bad argument value.
+    with pytest.raises(sparkmerge.InvalidOptionError, match="append") as raised:
         sparkmerge.write_single(sorted_frame(spark, 10, 2), target, mode="append")
+    assert isinstance(raised.value, ValueError)
     with pytest.raises(ValueError, match="mode must be one of"):
         sparkmerge.write_single(sorted_frame(spark, 10, 2), target, mode="upsert")
 

@@ -9,15 +9,13 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 
 def path_string(value: Any, name: str) -> str:
-    """A ``str`` or ``os.PathLike`` path as the string Spark takes, unchanged otherwise (the JVM resolves a
-    path without a scheme against the default file system, as Spark does)."""
+    """A ``str`` or ``os.PathLike`` path as the string Spark takes, unchanged otherwise: the JVM resolves a
+    path without a scheme against the default file system, as Spark does, and refuses one it cannot read."""
     if not isinstance(value, (str, os.PathLike)):
         raise TypeError(f"{name} must be a str or os.PathLike, not {type(value).__name__}")
     path = os.fspath(value)
     if not isinstance(path, str):
         raise TypeError(f"{name} must be a text path, not {type(path).__name__}")
-    if not path.strip():
-        raise ValueError(f"{name} must not be empty")
     return path
 
 

@@ -33,10 +33,10 @@ object Merger {
       conf: Configuration = new Configuration(),
       progress: MergeProgress = new MergeProgress()
   ): MergeResult = {
-    val sourcePath = new Path(source)
+    val sourcePath = PathArgument.parse(source, "source")
     val sourceFs = sourcePath.getFileSystem(conf)
     val sourceDir = sourceFs.makeQualified(sourcePath)
-    val destination = Destination.of(new Path(target), conf)
+    val destination = Destination.of(PathArgument.parse(target, "target"), conf)
     checkApart(sourceDir, destination.target)
     val request = MergeRequest(
       DataFileSystem.of(sourceFs),

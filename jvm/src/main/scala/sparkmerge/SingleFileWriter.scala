@@ -1,6 +1,5 @@
 package sparkmerge
 
-import org.apache.hadoop.fs.Path
 import org.apache.spark.sql.{DataFrame, SaveMode}
 
 import sparkmerge.pipeline.MergePipeline
@@ -30,7 +29,7 @@ object SingleFileWriter {
       progress: MergeProgress = new MergeProgress()
   ): MergeResult = {
     val spec = WriteSpec.parse(path, format, mode, options, df.sparkSession.conf.get(CopyAheadConf, "true"))
-    val destination = Destination.of(new Path(path), df.sparkSession.sparkContext.hadoopConfiguration)
+    val destination = Destination.of(PathArgument.parse(path, "path"), df.sparkSession.sparkContext.hadoopConfiguration)
     if (spec.mode == SaveMode.Ignore && destination.exists) MergeResult.skipped(destination.target.toString)
     else {
       val mergeOptions = MergeOptions(overwrite = spec.overwrite)
