@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 import pytest
 from pyspark.sql import SparkSession
@@ -59,13 +59,21 @@ def data_parts(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.name.startswith("part-") and p.is_file())
 
 
-def run_python(*args: str, cwd: Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    """``python *args`` in a fresh interpreter of this venv (so with a JVM of its own), and what it printed."""
+def python_env(**extra: str) -> dict[str, str]:
+    """This process's environment without Spark's settings (PYSPARK_*, SPARK_*), plus ``extra``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYSPARK_", "SPARK_"))}
+    return {**env, **extra}
+
+
+def run_python(
+    *args: str, cwd: Path, timeout: float = 180, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python *args`` in a fresh interpreter of this venv (so with a JVM of its own), and what it printed;
+    ``env`` by default :func:`python_env`."""
     return subprocess.run(
         [sys.executable, *args],
         cwd=cwd,
-        env=env,
+        env=dict(env) if env is not None else python_env(),
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -1,12 +1,21 @@
-"""python -m sparkmerge SOURCE TARGET: the merge from a shell."""
+"""python -m sparkmerge SOURCE TARGET: the merge from a shell, in a JVM of its own without Spark."""
 
 from __future__ import annotations
 
 import os
+import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-from conftest import run_python
+import pytest
+from conftest import python_env, run_python
 from pyspark.sql import SparkSession
+
+#: How long a test waits for the command line to start its JVM, and then to end.
+WAIT_SECONDS = 60
 
 
 def test_cli_merges_a_directory_given_by_relative_paths(spark: SparkSession, tmp_path: Path) -> None:
@@ -36,7 +45,7 @@ def test_cli_error_is_one_line_and_exit_1(tmp_path: Path) -> None:
     target.write_text("keep\n")
     source = tmp_path / "missing"
 
-    ran = run_python("-m", "sparkmerge", str(source), str(target), "--master", "local[1]", cwd=tmp_path)
+    ran = run_python("-m", "sparkmerge", str(source), str(target), cwd=tmp_path)
 
     assert ran.returncode == 1
     error_lines = [
@@ -49,7 +58,106 @@ def test_cli_error_is_one_line_and_exit_1(tmp_path: Path) -> None:
     assert target.read_text() == "keep\n"
 
 
+def test_cli_refuses_an_empty_path_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "parts").mkdir()
+
+    ran = run_python("-m", "sparkmerge", "parts", "", cwd=tmp_path)
+
+    assert ran.returncode == 1
+    assert ran.stderr.splitlines()[-1].startswith("python -m sparkmerge: error: target must not be empty")
+    assert "Traceback" not in ran.stderr
+
+
 def test_cli_usage_error(tmp_path: Path) -> None:
     ran = run_python("-m", "sparkmerge", "only-one-argument", cwd=tmp_path)
     assert ran.returncode == 2
     assert "usage: python -m sparkmerge" in ran.stderr
+
+
+def test_cli_starts_no_spark(tmp_path: Path) -> None:
+    # Settings that break any start of Spark from pyspark: a SPARK_HOME with no spark-submit, and arguments
+    # spark-submit refuses. The merge needs Hadoop's FileSystem only, and never reads them.
+    source = tmp_path / "parts"
+    source.mkdir()
+    for i in range(3):
+        (source / f"part-{i:05d}-c000.csv").write_text(f"{i}\n")
+    env = python_env(
+        SPARK_HOME=str(tmp_path / "no-spark"), PYSPARK_SUBMIT_ARGS="--no-such-option pyspark-shell"
+    )
+
+    ran = run_python("-m", "sparkmerge", "parts", "out.csv", cwd=tmp_path, env=env)
+
+    assert ran.returncode == 0, ran.stderr
+    expected = (
+        rf"merged 3 files into file:{re.escape(str(tmp_path / 'out.csv'))}: 6 B in \d+\.\d\d s \(copy\)\n"
+    )
+    assert re.fullmatch(expected, ran.stdout), ran.stdout
+    assert (tmp_path / "out.csv").read_text() == "0\n1\n2\n"
+    assert "SparkContext" not in ran.stderr and "spark-submit" not in ran.stderr
+
+
+def test_cli_reports_the_engines_log_lines_on_stderr(tmp_path: Path) -> None:
+    source = tmp_path / "parts"
+    source.mkdir()
+    (source / "part-00000.csv").write_text("1\n")
+
+    ran = run_python("-m", "sparkmerge", str(source), str(tmp_path / "out.csv"), cwd=tmp_path)
+
+    assert ran.returncode == 0, ran.stderr
+    # The merge's own summary at INFO; no other library's INFO, and nothing from log4j about its configuration.
+    lines = ran.stderr.splitlines()
+    info = [line for line in lines if " INFO " in line]
+    assert len(info) == 1 and " INFO sparkmerge: merged 1 files" in info[0], ran.stderr
+    assert not [line for line in lines if "log4j" in line.lower() or "StatusLogger" in line], ran.stderr
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="finds the JVM through /proc")
+@pytest.mark.parametrize(
+    ("signum", "to_group", "code"),
+    [(signal.SIGINT, True, 130), (signal.SIGTERM, False, 143)],
+    ids=["ctrl-c-in-a-terminal", "sigterm-to-python"],
+)
+def test_a_signal_stops_the_jvm_too(tmp_path: Path, signum: int, to_group: bool, code: int) -> None:
+    source = tmp_path / "parts"
+    source.mkdir()
+    (source / "part-00000.csv").write_text("1\n")
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "sparkmerge", str(source), str(tmp_path / "out.csv")],
+        cwd=tmp_path,
+        env=python_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # A process group of its own, as a shell gives a command: Ctrl-C signals the whole group.
+        start_new_session=True,
+    )
+    try:
+        jvm = _child_of(cli.pid)
+        if to_group:
+            os.killpg(cli.pid, signum)
+        else:
+            cli.send_signal(signum)
+        stdout, stderr = cli.communicate(timeout=WAIT_SECONDS)
+    finally:
+        if cli.poll() is None:
+            os.killpg(cli.pid, signal.SIGKILL)
+            cli.wait()
+
+    assert cli.returncode == code, stderr
+    assert stderr.splitlines()[-1] == f"python -m sparkmerge: stopped by {signal.Signals(signum).name}"
+    assert "Traceback" not in stderr
+    assert stdout == ""
+    with pytest.raises(ProcessLookupError):
+        os.kill(jvm, 0)
+
+
+def _child_of(pid: int) -> int:
+    """The first child process of ``pid``, once it has one."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        found = children.read_text().split() if children.exists() else []
+        if found:
+            return int(found[0])
+        time.sleep(0.01)
+    raise AssertionError(f"process {pid} started no child in {WAIT_SECONDS} s")

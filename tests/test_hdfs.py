@@ -7,10 +7,12 @@ the session by ``dev/mini-hdfs run`` (its classpath built by make) and stopped a
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 from typing import Any, Iterator
 
 import mini_hdfs
 import pytest
+from conftest import python_env, run_python
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
@@ -44,6 +46,10 @@ class Hdfs:
             stream.write(bytearray(data))
         finally:
             stream.close()
+
+    def home(self) -> str:
+        """The directory a path without a leading slash is relative to on this HDFS."""
+        return str(self._fs.getHomeDirectory().toString())
 
     def exists(self, path: str) -> bool:
         return bool(self._fs.exists(self._path(path)))
@@ -206,3 +212,37 @@ def test_an_existing_target_stops_everything_before_a_part_is_consumed(
 
     assert hdfs.snapshot(root) == before
     assert hdfs.listing(root) == ["job", "merged.csv"]
+
+
+CLIENT_CONF = """<?xml version="1.0"?>
+<configuration>
+  <property><name>fs.defaultFS</name><value>{uri}</value></property>
+  <property><name>dfs.replication</name><value>1</value></property>
+</configuration>
+"""
+
+
+def test_the_command_line_reads_hadoop_conf_dir(spark: SparkSession, hdfs: Hdfs, tmp_path: Path) -> None:
+    # A cluster's gateway: HADOOP_CONF_DIR makes the mini HDFS the default file system, so relative paths are
+    # in the user's HDFS home directory, as they are to Spark.
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "core-site.xml").write_text(CLIENT_CONF.format(uri=hdfs.uri))
+    source, target = f"{hdfs.home()}/cli-job", f"{hdfs.home()}/cli-merged.csv"
+    numbered(spark).write.csv(source)
+    parts = [hdfs.read(part) for part in hdfs.parts(source)]
+
+    ran = run_python(
+        "-m",
+        "sparkmerge",
+        "cli-job",
+        "cli-merged.csv",
+        "--delete-source",
+        cwd=tmp_path,
+        env=python_env(HADOOP_CONF_DIR=str(tmp_path / "conf")),
+    )
+
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.startswith(f"merged 8 files into {target}: ")
+    assert ran.stdout.rstrip().endswith("(concat)")
+    assert hdfs.read(target) == b"".join(parts)
+    assert not hdfs.exists(source)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
+import importlib.util
 import os
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -12,7 +13,14 @@ if TYPE_CHECKING:
     from py4j.java_gateway import JavaObject  # type: ignore[import-untyped]
     from pyspark.sql import SparkSession
 
-__all__ = ["jar_path", "configure", "scala_binary_version", "running_scala_binary", "check_scala_line"]
+__all__ = [
+    "jar_path",
+    "configure",
+    "spark_jars_dir",
+    "scala_binary_version",
+    "running_scala_binary",
+    "check_scala_line",
+]
 
 JARS_PACKAGE_DIR = "jars"
 
@@ -23,17 +31,30 @@ SCALA_FOR_SPARK_MAJOR = {"3": "2.12", "4": "2.13"}
 BUILD_PROPERTIES = "build.properties"
 
 
+def spark_jars_dir() -> Optional[str]:
+    """The folder of Spark's own jars (Scala, Hadoop's client, ...) for the installed pyspark: ``pyspark/jars``
+    as pip installs it, else ``$SPARK_HOME/jars`` for a pyspark that comes with a Spark distribution (EMR,
+    Databricks), whose package has no jars of its own. Found without importing pyspark, which is slow."""
+    spec = importlib.util.find_spec("pyspark")
+    candidates = (
+        [os.path.join(folder, "jars") for folder in (spec.submodule_search_locations or [])] if spec else []
+    )
+    if os.environ.get("SPARK_HOME"):
+        candidates.append(os.path.join(os.environ["SPARK_HOME"], "jars"))
+    return next((folder for folder in candidates if os.path.isdir(folder)), None)
+
+
 def scala_binary_version() -> str:
     """The Scala binary version ("2.13") of the installed pyspark: its jars name the line they were built for."""
+    jars = spark_jars_dir()
+    if jars is not None:
+        for name in os.listdir(jars):
+            if name.startswith("scala-library-") and name.endswith(".jar"):
+                return ".".join(name[len("scala-library-") : -len(".jar")].split(".")[:2])
     try:
         import pyspark
     except ImportError:
         return SCALA_FOR_SPARK_MAJOR["4"]
-    jars = os.path.join(os.path.dirname(pyspark.__file__), "jars")
-    if os.path.isdir(jars):
-        for name in os.listdir(jars):
-            if name.startswith("scala-library-") and name.endswith(".jar"):
-                return ".".join(name[len("scala-library-") : -len(".jar")].split(".")[:2])
     return SCALA_FOR_SPARK_MAJOR.get(pyspark.__version__.split(".")[0], SCALA_FOR_SPARK_MAJOR["4"])
 
 

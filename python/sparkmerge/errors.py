@@ -91,3 +91,13 @@ JAVA_EXCEPTIONS: dict[str, type[SparkMergeError]] = {
     "InvalidOptionException": InvalidOptionError,
     "MergeFailedException": MergeFailedError,
 }
+
+
+def java_error(simple_name: str, message: str) -> SparkMergeError:
+    """The Python exception for a Java exception known by its simple class name and its one-line message, as
+    the command line reports it: an engine exception becomes its own class, any other a plain
+    :class:`SparkMergeError` that names the Java class."""
+    if simple_name in JAVA_EXCEPTIONS:
+        return JAVA_EXCEPTIONS[simple_name](message or simple_name)
+    # An exception without a message is told by its class name alone.
+    return SparkMergeError(f"{simple_name}: {message}" if message not in ("", simple_name) else simple_name)

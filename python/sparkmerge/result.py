@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 __all__ = ["MergeResult"]
 
 SKIPPED = "skipped"
+#: The fields of the JVM's ``sparkmerge.MergeResult``, as its accessors and MergeMain's JSON name them.
+JAVA_FIELDS = ("target", "files", "bytes", "strategy", "millis", "reason", "bytesAhead")
 
 
 @dataclass(frozen=True)
@@ -29,14 +31,20 @@ class MergeResult:
     @classmethod
     def from_java(cls, java_result: Any) -> MergeResult:
         """Copy the JVM's ``sparkmerge.MergeResult`` into Python values, so nothing refers to the JVM after."""
+        return cls.from_fields({name: getattr(java_result, name)() for name in JAVA_FIELDS})
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, Any]) -> MergeResult:
+        """From the fields of the JVM's ``sparkmerge.MergeResult`` by their Scala names, as the JSON object of
+        ``sparkmerge.MergeMain --json`` holds them."""
         return cls(
-            target=str(java_result.target()),
-            files=int(java_result.files()),
-            bytes=int(java_result.bytes()),
-            strategy=str(java_result.strategy()),
-            seconds=int(java_result.millis()) / 1000.0,
-            reason=str(java_result.reason()),
-            bytes_ahead=int(java_result.bytesAhead()),
+            target=str(fields["target"]),
+            files=int(fields["files"]),
+            bytes=int(fields["bytes"]),
+            strategy=str(fields["strategy"]),
+            seconds=int(fields["millis"]) / 1000.0,
+            reason=str(fields["reason"]),
+            bytes_ahead=int(fields["bytesAhead"]),
         )
 
     @property

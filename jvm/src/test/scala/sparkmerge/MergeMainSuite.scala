@@ -2,6 +2,7 @@ package sparkmerge
 
 import scala.io.Source
 
+import com.fasterxml.jackson.databind.{JsonNode, ObjectMapper}
 import org.scalatest.funsuite.AnyFunSuite
 import org.scalatest.matchers.should.Matchers
 
@@ -14,6 +15,17 @@ class MergeMainSuite extends AnyFunSuite with Matchers with LocalFiles {
     val process = new ProcessBuilder(command: _*).redirectErrorStream(true).start()
     val output = Source.fromInputStream(process.getInputStream).mkString
     (process.waitFor(), output)
+  }
+
+  /** With `--json`: the exit code and stdout, which must be one JSON object, read by a real JSON parser. */
+  private def runJson(args: String*): (Int, JsonNode) = {
+    val java = sys.props("java.home") + "/bin/java"
+    val command = Seq(java, "-cp", sys.props("java.class.path"), "sparkmerge.MergeMain", "--json") ++ args
+    val process = new ProcessBuilder(command: _*).redirectError(ProcessBuilder.Redirect.INHERIT).start()
+    val stdout = Source.fromInputStream(process.getInputStream, "UTF-8").mkString
+    stdout.linesIterator.toSeq should have size 1
+    stdout.forall(_ < 128) shouldBe true
+    (process.waitFor(), new ObjectMapper().readTree(stdout))
   }
 
   test("merges with a header and reports the result") {
@@ -32,5 +44,31 @@ class MergeMainSuite extends AnyFunSuite with Matchers with LocalFiles {
     output should include(path("missing"))
     run(path("missing"))._1 shouldBe 2
     run(path("a"), path("b"), "--bogus")._1 shouldBe 2
+  }
+
+  test("--json prints the result as one ASCII JSON object, quotes and non-ASCII in paths escaped") {
+    write("src \"ü\"/part-00000.csv", "h\n1\n")
+    write("src \"ü\"/part-00001.csv", "h\n2\n")
+    val (code, result) = runJson(path("src \"ü\""), path("out \"é\t\".csv"), "--header")
+    code shouldBe 0
+    result.get("target").asText shouldBe hadoopPath("out \"é\t\".csv").toString
+    result.get("files").asInt shouldBe 2
+    result.get("bytes").asLong shouldBe 6L
+    result.get("strategy").asText shouldBe "copy"
+    result.get("millis").isIntegralNumber shouldBe true
+    result.get("reason").asText should not be empty
+    result.get("bytesAhead").asLong shouldBe 0L
+    read("out \"é\t\".csv") shouldBe "h\n1\n2\n"
+  }
+
+  test("--json prints a refusal as the exception's simple name and its one-line message, exit code 1") {
+    write("src \"ü\"/part-00000.csv", "1\n")
+    write("out \"é\".csv", "keep\n")
+    val (code, error) = runJson(path("src \"ü\""), path("out \"é\".csv"))
+    code shouldBe 1
+    error.get("error").asText shouldBe "TargetExistsException"
+    error.get("message").asText should include(path("out \"é\".csv"))
+    error.size shouldBe 2
+    read("out \"é\".csv") shouldBe "keep\n"
   }
 }

@@ -1,0 +1,83 @@
+"""One merge by ``sparkmerge.MergeMain --json`` in a JVM of its own: start it, pass it the signals that stop this
+process, and turn the one JSON object it prints into a :class:`MergeResult` or the engine's exception."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+from typing import Any
+
+from ._plain_jvm import command
+from ._signals import Forwarding
+from .errors import SparkMergeError, java_error
+from .result import MergeResult
+
+__all__ = ["Stopped", "run_merge"]
+
+#: How long the JVM may take to end after a signal was passed on to it, before it is killed.
+STOP_SECONDS = 15.0
+#: How often the wait for the JVM looks whether that time is up.
+POLL_SECONDS = 0.5
+
+
+class Stopped(Exception):
+    """SIGINT or SIGTERM stopped the merge; the JVM got the signal as well and has ended."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def run_merge(source: str, target: str, *, header: bool, overwrite: bool, delete_source: bool) -> MergeResult:
+    """Merge as :func:`sparkmerge.merge` does, without a SparkSession; from the main thread only (it handles
+    SIGINT and SIGTERM while the JVM runs). The JVM's stderr is this process's: its log lines (progress, the
+    summary) reach the user as they come."""
+    flags = {"--header": header, "--overwrite": overwrite, "--delete-source": delete_source}
+    arguments = [source, target, "--json", *(flag for flag, on in flags.items() if on)]
+    java = command(arguments)
+    with Forwarding() as forwarding:
+        try:
+            process = subprocess.Popen(java, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+        except OSError as error:
+            raise SparkMergeError(f"could not start {java[0]}: {error.strerror or error}") from None
+        forwarding.attach(process)
+        stdout = _output(process, forwarding)
+    if forwarding.signum is not None:
+        raise Stopped(forwarding.signum)
+    return _outcome(stdout, process.returncode)
+
+
+def _output(process: subprocess.Popen[bytes], forwarding: Forwarding) -> bytes:
+    """All the JVM printed on stdout, once it has ended; killed if it outlives a signal by STOP_SECONDS."""
+    while True:
+        try:
+            stdout, _ = process.communicate(timeout=POLL_SECONDS)
+            return stdout
+        except subprocess.TimeoutExpired:  # retried without loss of output, as subprocess promises
+            if forwarding.overdue(STOP_SECONDS):
+                process.kill()
+
+
+def _outcome(stdout: bytes, returncode: int) -> MergeResult:
+    fields = _last_object(stdout)
+    if fields is None:
+        raise SparkMergeError(
+            f"the merge's JVM ended with exit code {returncode} and no result: see what it printed above"
+        )
+    if "error" in fields:
+        raise java_error(str(fields["error"]), str(fields.get("message", "")))
+    return MergeResult.from_fields(fields)
+
+
+def _last_object(stdout: bytes) -> dict[str, Any] | None:
+    """The JSON object MergeMain printed last (its only line on stdout, unless a library wrote there too)."""
+    for line in reversed(stdout.decode("utf-8", "replace").splitlines()):
+        if line.startswith("{"):
+            try:
+                found = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(found, dict):
+                return found
+    return None
