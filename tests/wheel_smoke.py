@@ -2,11 +2,14 @@
 environment and runs this file with plain ``python`` (not pytest, not the checkout's package).
 
 It checks that the wheel carries a jar for each Spark line, that ``configure`` picks the one of the installed
-pyspark, and that ``write_single`` writes one CSV with the exact bytes expected.
+pyspark, that ``write_single`` writes one CSV with the exact bytes expected, and that ``python -m sparkmerge``
+merges in a JVM of its own, with the log configuration the wheel carries.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import sysconfig
 import tempfile
 from pathlib import Path
@@ -49,9 +52,32 @@ def main() -> None:
             assert sorted(p.name for p in Path(work).iterdir()) == ["squares.csv"]
     finally:
         spark.stop()
+    with tempfile.TemporaryDirectory() as work:
+        check_command_line(Path(work))
     print(
         f"wheel smoke: sparkmerge {sparkmerge.__version__} on pyspark {pyspark.__version__} (Scala {line}): ok"
     )
+
+
+def check_command_line(work: Path) -> None:
+    parts = work / "parts"
+    parts.mkdir()
+    for i in range(3):
+        (parts / f"part-{i:05d}.csv").write_text(f"{i}\n")
+    target = work / "merged.csv"
+
+    ran = subprocess.run(
+        [sys.executable, "-m", "sparkmerge", str(parts), str(target)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.startswith(f"merged 3 files into file:{target}: "), ran.stdout
+    assert target.read_text() == "0\n1\n2\n"
+    # INFO from the engine reaches stderr only through the wheel's log4j2-cli.properties.
+    assert " INFO sparkmerge: merged 3 files" in ran.stderr, ran.stderr
 
 
 if __name__ == "__main__":
