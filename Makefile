@@ -10,6 +10,8 @@ JARS := $(foreach s,$(SCALA_BINARIES),jvm/target/scala-$(s)/sparkmerge_$(s)-$(VE
 PACKAGED_JARS := $(foreach s,$(SCALA_BINARIES),python/sparkmerge/jars/sparkmerge_$(s)-$(VERSION).jar)
 # The pytest suite runs again on Spark 3.5, in a virtual environment of its own.
 VENV35 := .venv-spark35
+# ruff and mypy, in a small virtual environment of their own: linting needs no pyspark.
+LINT_VENV := .venv-lint
 WHEEL := dist/sparkmerge-$(VERSION)-py3-none-any.whl
 PYTHON_SOURCES := $(shell find python/sparkmerge -name '*.py') python/sparkmerge/py.typed pyproject.toml VERSION README.md
 # Fresh virtual environments the built wheel is installed into, one per Spark line.
@@ -57,6 +59,12 @@ $(VENV35)/.installed: pyproject.toml requirements-spark35.txt
 	$(VENV35)/bin/pip install -q --upgrade pip
 	$(VENV35)/bin/pip install -q -r requirements-spark35.txt
 	$(VENV35)/bin/pip install -q --no-deps -e .
+	touch $@
+
+$(LINT_VENV)/.installed: requirements-lint.txt
+	test -x $(LINT_VENV)/bin/python || $(PYTHON) -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/pip install -q --upgrade pip
+	$(LINT_VENV)/bin/pip install -q -r requirements-lint.txt
 	touch $@
 
 $(TEST_CLASSPATH): $(SCALA_SOURCES) $(TEST_SOURCES)
@@ -108,16 +116,18 @@ bench: build $(TEST_CLASSPATH)
 	$(VENV)/bin/pip install -q -r bench/requirements.txt
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
-# scalafmt and ruff: CI fails on their check, `make format` fixes what they find.
-lint: $(VENV)/.installed
+# scalafmt, ruff and mypy (strict, on the package; its settings in pyproject.toml): CI fails on their check,
+# `make format` fixes what scalafmt and ruff find.
+lint: $(LINT_VENV)/.installed
 	$(SBT) scalafmtCheckAll scalafmtSbtCheck </dev/null
-	$(VENV)/bin/ruff check python tests demo bench dev
-	$(VENV)/bin/ruff format --check python tests demo bench dev
+	$(LINT_VENV)/bin/ruff check python tests demo bench dev
+	$(LINT_VENV)/bin/ruff format --check python tests demo bench dev
+	$(LINT_VENV)/bin/mypy
 
-format: $(VENV)/.installed
+format: $(LINT_VENV)/.installed
 	$(SBT) scalafmtAll scalafmtSbt </dev/null
-	$(VENV)/bin/ruff check --fix python tests demo bench dev
-	$(VENV)/bin/ruff format python tests demo bench dev
+	$(LINT_VENV)/bin/ruff check --fix python tests demo bench dev
+	$(LINT_VENV)/bin/ruff format python tests demo bench dev
 
 clean:
-	rm -rf jvm/target project/target $(VENV) $(VENV35) python/sparkmerge/jars/*.jar out build dist $(WHEEL_SMOKE)
+	rm -rf jvm/target project/target $(VENV) $(VENV35) $(LINT_VENV) python/sparkmerge/jars/*.jar out build dist $(WHEEL_SMOKE)

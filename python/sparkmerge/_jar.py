@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from .errors import JarNotLoadedError
 
 if TYPE_CHECKING:
-    from py4j.java_gateway import JavaObject  # type: ignore[import-untyped]
+    from py4j.java_gateway import JavaObject
     from pyspark.sql import SparkSession
 
 __all__ = [
@@ -112,11 +112,12 @@ def check_scala_line(spark: SparkSession, engine: JavaObject) -> None:
     for the other Scala line than the JVM runs: its classes would load, then fail deep inside a merge with a
     ``NoClassDefFoundError`` or ``NoSuchMethodError`` (or kill the py4j connection). A jar built before the build
     recorded its line is let through: there is nothing to compare."""
-    built = _built_for(spark._jvm, engine)
+    jvm: Any = spark._jvm  # not None: the engine class was just loaded through it
+    built = _built_for(jvm, engine)
     line = built.get("scala.binary.version")
     if not line:
         return
-    running = str(spark._jvm.scala.util.Properties.versionNumberString())
+    running = str(jvm.scala.util.Properties.versionNumberString())
     if _binary(running) == line:
         return
     wanted = f"sparkmerge_{_binary(running)}-{built.get('version', '<version>')}.jar"

@@ -12,7 +12,7 @@ from ._jar import check_scala_line, jar_path, running_scala_binary
 from .errors import JAVA_EXCEPTIONS, JarNotLoadedError, SparkConnectError, SparkMergeError
 
 if TYPE_CHECKING:
-    from py4j.java_gateway import JavaObject  # type: ignore[import-untyped]
+    from py4j.java_gateway import JavaObject
     from pyspark.sql import SparkSession
 
 __all__ = ["is_spark_connect", "require_classic", "python_api", "call", "java_string_map"]
@@ -41,7 +41,7 @@ def require_classic(obj: object, what: str) -> None:
 
 def python_api(spark: SparkSession) -> JavaObject:
     """A new ``sparkmerge.PythonAPI`` in the JVM of ``spark``, or :class:`JarNotLoadedError`."""
-    from py4j.protocol import Py4JJavaError  # type: ignore[import-untyped]
+    from py4j.protocol import Py4JJavaError
 
     require_classic(spark, "the session")
     jvm = _jvm_of(spark)

@@ -19,13 +19,15 @@ def with_progress_bar(counters: Any, invoke: Callable[[], T], stream: TextIO | N
     """Run ``invoke()`` (a call into the JVM) in a thread, drawing ``counters`` (a ``sparkmerge.MergeProgress``)
     until it returns; its result or its exception comes back unchanged."""
     out = stream if stream is not None else sys.stderr
-    outcome: dict[str, Any] = {}
+    # What the thread got, one of the two: lists, so that the thread can fill them and their types are known.
+    values: list[T] = []
+    errors: list[BaseException] = []
 
     def run() -> None:
         try:
-            outcome["value"] = invoke()
+            values.append(invoke())
         except BaseException as error:  # handed to the caller's thread below
-            outcome["error"] = error
+            errors.append(error)
 
     worker = threading.Thread(target=run, name="sparkmerge-merge", daemon=True)
     worker.start()
@@ -36,12 +38,12 @@ def with_progress_bar(counters: Any, invoke: Callable[[], T], stream: TextIO | N
             out.write("\r" + _line(counters))
             out.flush()
             drawn = True
-    if drawn or "value" in outcome:
+    if drawn or values:
         out.write("\r" + _line(counters) + "\n")
         out.flush()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]  # type: ignore[no-any-return]
+    if errors:
+        raise errors[0]
+    return values[0]
 
 
 def _line(counters: Any) -> str:
