@@ -116,10 +116,10 @@ bench: build $(TEST_CLASSPATH)
 	$(VENV)/bin/pip install -q -r bench/requirements.txt
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
-# scalafmt, ruff and mypy (strict, on the package; its settings in pyproject.toml): CI fails on their check,
-# `make format` fixes what scalafmt and ruff find.
+# scalafmt, the Scala compiler's lint (build.sbt makes its warnings errors), ruff and mypy (strict, on the
+# package; its settings in pyproject.toml): CI fails on any of them; `make format` fixes what scalafmt and ruff find.
 lint: $(LINT_VENV)/.installed
-	$(SBT) scalafmtCheckAll scalafmtSbtCheck </dev/null
+	$(SBT) scalafmtCheckAll scalafmtSbtCheck +Test/compile </dev/null
 	$(LINT_VENV)/bin/ruff check python tests demo bench dev
 	$(LINT_VENV)/bin/ruff format --check python tests demo bench dev
 	$(LINT_VENV)/bin/mypy

@@ -7,16 +7,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-import sparkmerge
+from sparkmerge._plain_jvm import MAIN_CLASS, classpath
 
 
 def peak_memory(parts: Path, target: Path, heap: str) -> dict[str, Any]:
     """The command-line merge in a JVM of its own with a capped heap, and its peak resident memory: the kernel's
     high-water mark (VmHWM), read until the process ends. (wait4's ru_maxrss would count the memory of this
     Python process at fork time.)"""
-    pyspark_jars = Path(__import__("pyspark").__file__).parent / "jars"
-    classpath = f"{sparkmerge.jar_path()}:{pyspark_jars}/*"
-    command = ["java", f"-Xmx{heap}", "-cp", classpath, "sparkmerge.MergeMain", str(parts), str(target)]
+    command = ["java", f"-Xmx{heap}", "-cp", classpath(), MAIN_CLASS, str(parts), str(target)]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     peak_kib = 0

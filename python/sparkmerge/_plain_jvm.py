@@ -52,15 +52,16 @@ def java_executable() -> str:
 
 
 def classpath() -> str:
-    """``$HADOOP_CONF_DIR``, the engine jar for the installed pyspark's Scala line, and Spark's jars."""
+    """``$HADOOP_CONF_DIR``, the engine jar for the installed pyspark's Scala line, Spark's jars, and
+    ``$SPARK_DIST_CLASSPATH``: a Spark built without Hadoop (as on EMR or Dataproc) finds Hadoop's jars there,
+    as Spark's own launcher does."""
     jars = spark_jars_dir()
     if jars is None:
         raise SparkMergeError(
             "no Spark jars to run the merge with: install pyspark (pip install 'sparkmerge[spark]'), "
             "or set SPARK_HOME to a Spark distribution"
         )
-    entries = [jar_path(), os.path.join(jars, "*")]
     conf = os.environ.get("HADOOP_CONF_DIR")
-    if conf:
-        entries.insert(0, conf)
-    return os.pathsep.join(entries)
+    hadoop = os.environ.get("SPARK_DIST_CLASSPATH")
+    entries = [conf, jar_path(), os.path.join(jars, "*"), hadoop]
+    return os.pathsep.join(entry for entry in entries if entry)
