@@ -8,87 +8,15 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
-from typing import Any, Iterator
 
-import mini_hdfs
 import pytest
-from conftest import python_env, run_python
+from conftest import Hdfs, python_env, run_python
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 import sparkmerge
 
 ROWS = 20_000
-
-
-class Hdfs:
-    """The mini HDFS at ``uri``, read and written through the test session's own Hadoop client."""
-
-    def __init__(self, spark: SparkSession, uri: str) -> None:
-        self.uri = uri
-        self._jvm: Any = spark._jvm
-        conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
-        self._fs = self._jvm.org.apache.hadoop.fs.FileSystem.get(self._jvm.java.net.URI(uri), conf)
-
-    def _path(self, path: str) -> Any:
-        return self._jvm.org.apache.hadoop.fs.Path(path)
-
-    def read(self, path: str) -> bytes:
-        stream = self._fs.open(self._path(path))
-        try:
-            return bytes(stream.readAllBytes())
-        finally:
-            stream.close()
-
-    def write(self, path: str, data: bytes) -> None:
-        stream = self._fs.create(self._path(path), False)
-        try:
-            stream.write(bytearray(data))
-        finally:
-            stream.close()
-
-    def home(self) -> str:
-        """The directory a path without a leading slash is relative to on this HDFS."""
-        return str(self._fs.getHomeDirectory().toString())
-
-    def exists(self, path: str) -> bool:
-        return bool(self._fs.exists(self._path(path)))
-
-    def listing(self, directory: str) -> list[str]:
-        return sorted(status.getPath().getName() for status in self._fs.listStatus(self._path(directory)))
-
-    def parts(self, directory: str) -> list[str]:
-        """The data files Spark wrote in a directory, in task order."""
-        return [f"{directory}/{name}" for name in self.listing(directory) if name.startswith("part-")]
-
-    def snapshot(self, directory: str) -> dict[str, bytes]:
-        """Every file under directory with its bytes: compare before and after to see that nothing changed."""
-        found = {}
-        files = self._fs.listFiles(self._path(directory), True)
-        while files.hasNext():
-            path = files.next().getPath().toString()
-            found[path] = self.read(path)
-        return found
-
-
-@pytest.fixture(scope="session")
-def hdfs(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hdfs]:
-    try:
-        with mini_hdfs.running(tmp_path_factory.mktemp("mini-hdfs")) as uri:
-            # The writers' side of the cluster: one replica, and file closes that do not wait 400 ms for the
-            # block report (HDFS client settings only, harmless to the other tests of the session).
-            conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
-            conf.set("dfs.replication", "1")
-            conf.set("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "5")
-            yield Hdfs(spark, uri)
-    except mini_hdfs.MiniHdfsError as error:
-        pytest.fail(str(error), pytrace=False)
-
-
-@pytest.fixture
-def root(hdfs: Hdfs, request: pytest.FixtureRequest) -> str:
-    """A directory of the test's own on the mini HDFS (not created)."""
-    return f"{hdfs.uri}/{request.node.name}"
 
 
 def numbered(spark: SparkSession, rows: int = ROWS, partitions: int = 8) -> DataFrame:

@@ -12,7 +12,7 @@ import sys
 from typing import Optional, Sequence
 
 from . import __version__
-from ._merge_main import Stopped, run_merge
+from ._merge_main import Stopped, run_clean, run_merge
 from .errors import SparkMergeError
 
 PROG = "python -m sparkmerge"
@@ -21,29 +21,67 @@ PROG = "python -m sparkmerge"
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog=PROG,
+        usage=f"{PROG} [options] SOURCE TARGET\n       {PROG} --clean PATH",
         description="Merge the part-* files of a directory Spark wrote into one file, in part order.",
     )
-    parser.add_argument("source", metavar="SOURCE", help="the directory Spark wrote (any Hadoop path)")
-    parser.add_argument("target", metavar="TARGET", help="the one file to write")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="SOURCE TARGET",
+        help="the directory Spark wrote (any Hadoop path), and the one file to write",
+    )
     parser.add_argument("--header", action="store_true", help="each part starts with a header line: keep one")
     parser.add_argument("--overwrite", action="store_true", help="replace TARGET if it exists")
     parser.add_argument("--delete-source", action="store_true", help="remove SOURCE once TARGET is in place")
+    parser.add_argument(
+        "--option",
+        "-o",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="how the parts were written, by Spark's option names: sep, quote, escape, lineSep, encoding",
+    )
+    parser.add_argument(
+        "--missing-newline",
+        default="add",
+        metavar="add|refuse",
+        help="where a part's last line has no line break: add one (the default), or refuse the merge",
+    )
+    parser.add_argument(
+        "--clean",
+        metavar="PATH",
+        help="remove what merges to PATH (a target, or a directory of targets) left when they were killed",
+    )
     # The merge once ran in a SparkSession, which --master chose. It is still taken, so that the scripts that
     # pass it keep working, and it changes nothing: no Spark runs any more.
     parser.add_argument("--master", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.clean is None and len(args.paths) != 2:
+        parser.error("give SOURCE and TARGET, or --clean PATH")
+    if args.clean is not None and args.paths:
+        parser.error("--clean takes one PATH and no SOURCE or TARGET")
+    for option in args.option:
+        if "=" not in option:
+            parser.error(f"--option {option} is not KEY=VALUE")
+    return args
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         args = parse_args(argv)
+        if args.clean is not None:
+            for removed in run_clean(args.clean):
+                print(f"removed {removed}")
+            return 0
         result = run_merge(
-            args.source,
-            args.target,
+            args.paths[0],
+            args.paths[1],
             header=args.header,
             overwrite=args.overwrite,
             delete_source=args.delete_source,
+            missing_newline=args.missing_newline,
+            options=dict(option.split("=", 1) for option in args.option),
         )
     except SparkMergeError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)

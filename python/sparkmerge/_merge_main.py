@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-from typing import Any
+from typing import Any, Mapping
 
 from ._plain_jvm import command
 from ._signals import Forwarding
 from .errors import SparkMergeError, java_error
 from .result import MergeResult
 
-__all__ = ["Stopped", "run_merge"]
+__all__ = ["Stopped", "run_merge", "run_clean"]
 
 #: How long the JVM may take to end after a signal was passed on to it, before it is killed.
 STOP_SECONDS = 15.0
@@ -29,13 +29,35 @@ class Stopped(Exception):
         self.signum = signum
 
 
-def run_merge(source: str, target: str, *, header: bool, overwrite: bool, delete_source: bool) -> MergeResult:
+def run_merge(
+    source: str,
+    target: str,
+    *,
+    header: bool,
+    overwrite: bool,
+    delete_source: bool,
+    missing_newline: str = "add",
+    options: Mapping[str, str] | None = None,
+) -> MergeResult:
     """Merge as :func:`sparkmerge.merge` does, without a SparkSession; from the main thread only (it handles
     SIGINT and SIGTERM while the JVM runs). The JVM's stderr is this process's: its log lines (progress, the
     summary) reach the user as they come."""
     flags = {"--header": header, "--overwrite": overwrite, "--delete-source": delete_source}
-    arguments = [source, target, "--json", *(flag for flag, on in flags.items() if on)]
-    java = command(arguments)
+    arguments = [source, target, *(flag for flag, on in flags.items() if on)]
+    arguments += [f"--missing-newline={missing_newline}"]
+    arguments += [f"--option={key}={value}" for key, value in (options or {}).items()]
+    return MergeResult.from_fields(_run(arguments))
+
+
+def run_clean(path: str) -> list[str]:
+    """Remove what merges to ``path`` (a target, or a directory of targets) left when they were killed; the
+    paths removed."""
+    removed = _run(["--clean", path]).get("removed", [])
+    return [str(entry) for entry in removed]
+
+
+def _run(arguments: list[str]) -> dict[str, Any]:
+    java = command([*arguments, "--json"])
     with Forwarding() as forwarding:
         try:
             process = subprocess.Popen(java, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
@@ -59,7 +81,7 @@ def _output(process: subprocess.Popen[bytes], forwarding: Forwarding) -> bytes:
                 process.kill()
 
 
-def _outcome(stdout: bytes, returncode: int) -> MergeResult:
+def _outcome(stdout: bytes, returncode: int) -> dict[str, Any]:
     fields = _last_object(stdout)
     if fields is None:
         raise SparkMergeError(
@@ -67,7 +89,7 @@ def _outcome(stdout: bytes, returncode: int) -> MergeResult:
         )
     if "error" in fields:
         raise java_error(str(fields["error"]), str(fields.get("message", "")))
-    return MergeResult.from_fields(fields)
+    return fields
 
 
 def _last_object(stdout: bytes) -> dict[str, Any] | None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import _jvm
-from ._args import PathLike, flag, path_string
+from ._args import PathLike, flag, option_string, path_string, text
 from .result import MergeResult
 
 if TYPE_CHECKING:
@@ -26,6 +26,8 @@ def merge(
     overwrite: bool = False,
     delete_source: bool = False,
     progress: bool = False,
+    missing_newline: str = "add",
+    **options: Any,
 ) -> MergeResult:
     """Merge the ``part-*`` files of the directory ``source`` into the one file ``target``, in part order.
 
@@ -38,6 +40,11 @@ def merge(
     :param delete_source: remove ``source`` once ``target`` is in place. On HDFS this lets the parts be
         concatenated in place (no data moves); without it they are copied, since concat consumes them.
     :param progress: draw a progress bar on stderr (a terminal or a notebook) while the merge runs.
+    :param missing_newline: where a part's last line has no line break and another part follows, ``"add"``
+        one (the default: no line runs into the next part's first) or ``"refuse"`` the merge.
+    :param options: how the parts were written, by Spark's CSV option names: ``sep``, ``quote``, ``escape``,
+        ``lineSep``, ``encoding``. With ``header=True`` they say where the header record ends (a quoted column
+        name may hold a line break); ``lineSep`` also says what a line break is.
     :raises SparkMergeError: or one of its subclasses, with a one-line message naming the path.
     """
     source_path = path_string(source, "source")
@@ -46,6 +53,8 @@ def merge(
     overwrite = flag(overwrite, "overwrite")
     delete_source = flag(delete_source, "delete_source")
     progress = flag(progress, "progress")
+    newline_policy = text(missing_newline, "missing_newline")
+    string_options = {key: option_string(value, key) for key, value in options.items() if value is not None}
     _jvm.require_classic(spark, "spark")
     if not hasattr(spark, "_jsparkSession"):
         raise TypeError(f"spark must be a SparkSession, not {type(spark).__name__}")
@@ -58,6 +67,8 @@ def merge(
         header,
         overwrite,
         delete_source,
+        newline_policy,
+        _jvm.java_string_map(spark, string_options),
         progress=progress,
     )
     result = MergeResult.from_java(java_result)

@@ -6,9 +6,10 @@ import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.fs.{FileSystem, Path}
 import org.slf4j.LoggerFactory
 
-import sparkmerge.parts.DataFileSystem
+import sparkmerge.format.CsvDialect
+import sparkmerge.parts.{DataFileSystem, RealLocation}
 import sparkmerge.pipeline.MergePipeline
-import sparkmerge.plan.MergeRequest
+import sparkmerge.plan.{LineBreaks, MergeRequest}
 import sparkmerge.publish.Destination
 
 /**
@@ -37,34 +38,46 @@ object Merger {
     val sourceFs = sourcePath.getFileSystem(conf)
     val sourceDir = sourceFs.makeQualified(sourcePath)
     val destination = Destination.of(PathArgument.parse(target, "target"), conf)
-    checkApart(sourceDir, destination.target)
+    if (targetWithin(sourceFs, sourceDir, destination))
+      throw new InvalidLayoutException(
+        s"target ${destination.target} lies inside the source $sourceDir, or is it: choose a target outside the " +
+          "source directory"
+      )
+    val where = s"the merge into ${destination.target}"
     val request = MergeRequest(
       DataFileSystem.of(sourceFs),
       sourceDir,
       headers = options.header,
-      consumable = options.deleteSource
+      dialect = CsvDialect.parse(options.partOptions, where),
+      consumable = options.deleteSource,
+      lineBreaks = Some(LineBreaks.parse(options.missingNewline, lineSeparator(options), where))
     )
     val result = MergePipeline.run(request, destination, options, progress)
-    if (options.deleteSource) deleteSource(sourceFs, sourceDir, destination.target)
+    if (options.deleteSource) deleteSource(sourceFs, sourceDir, destination)
     result
   }
 
-  // The target is in place by now: a source that cannot go (a snapshot, permissions) is a warning, not a failure.
-  private def deleteSource(fs: FileSystem, source: Path, target: Path): Unit = {
+  private def lineSeparator(options: MergeOptions): Option[String] =
+    options.partOptions.collectFirst { case (key, value) if key.equalsIgnoreCase("lineSep") => value }
+
+  /**
+   * The target may not be the source, nor lie inside it, where deleting the source would delete it too: as
+   * the file systems see them, through links and other names of the same NameNode.
+   */
+  private def targetWithin(sourceFs: FileSystem, source: Path, destination: Destination): Boolean =
+    RealLocation.of(destination.fs, destination.target).within(RealLocation.of(sourceFs, source))
+
+  // The target is in place by now: a source that cannot go (a snapshot, permissions) is a warning, not a failure,
+  // and a source that has come to hold the target (a link made while merging) is never deleted.
+  private def deleteSource(fs: FileSystem, source: Path, destination: Destination): Unit = {
     val why =
-      try if (fs.delete(source, true)) None else Some("the file system said no")
+      try
+        if (targetWithin(fs, source, destination)) Some(s"it now holds the target")
+        else if (fs.delete(source, true)) None
+        else Some("the file system said no")
       catch { case e: IOException => Some(FirstLine.of(e)) }
     why.foreach(reason =>
-      log.warn(s"sparkmerge: merged into $target, but could not delete the source $source: $reason")
+      log.warn(s"sparkmerge: merged into ${destination.target}, but did not delete the source $source: $reason")
     )
-  }
-
-  /** The target may not be the source, nor lie inside it, where deleting the source would delete it too. */
-  private def checkApart(source: Path, target: Path): Unit = {
-    val (s, t) = (source.toUri.toString.stripSuffix("/"), target.toUri.toString)
-    if (t == s || t.startsWith(s + "/"))
-      throw new InvalidLayoutException(
-        s"target $target lies inside the source $source: choose a target outside the source directory"
-      )
   }
 }

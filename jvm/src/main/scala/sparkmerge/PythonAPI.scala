@@ -18,12 +18,20 @@ class PythonAPI {
       target: String,
       header: Boolean,
       overwrite: Boolean,
-      deleteSource: Boolean
+      deleteSource: Boolean,
+      missingNewline: String,
+      partOptions: java.util.Map[String, String]
   ): MergeResult =
     Merger.merge(
       source,
       target,
-      MergeOptions(header = header, overwrite = overwrite, deleteSource = deleteSource),
+      MergeOptions(
+        header = header,
+        overwrite = overwrite,
+        deleteSource = deleteSource,
+        partOptions = PythonAPI.scalaMap(partOptions),
+        missingNewline = missingNewline
+      ),
       spark.sparkContext.hadoopConfiguration,
       progress
     )
@@ -34,9 +42,13 @@ class PythonAPI {
       format: String,
       mode: String,
       options: java.util.Map[String, String]
-  ): MergeResult = {
-    val scalaOptions = Map.newBuilder[String, String]
-    options.forEach((key, value) => scalaOptions += key -> value)
-    SingleFileWriter.write(df, path, format, mode, scalaOptions.result(), progress)
+  ): MergeResult = SingleFileWriter.write(df, path, format, mode, PythonAPI.scalaMap(options), progress)
+}
+
+object PythonAPI {
+  private def scalaMap(options: java.util.Map[String, String]): Map[String, String] = {
+    val scala = Map.newBuilder[String, String]
+    options.forEach((key, value) => scala += key -> value)
+    scala.result()
   }
 }

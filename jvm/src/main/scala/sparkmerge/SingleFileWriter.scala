@@ -3,7 +3,7 @@ package sparkmerge
 import org.apache.spark.sql.{DataFrame, SaveMode}
 
 import sparkmerge.pipeline.MergePipeline
-import sparkmerge.publish.Destination
+import sparkmerge.publish.{Destination, ShutdownCleanup}
 import sparkmerge.writer.{SparkParts, WriteSpec}
 
 /**
@@ -35,10 +35,12 @@ object SingleFileWriter {
       val mergeOptions = MergeOptions(overwrite = spec.overwrite)
       destination.checkTarget(mergeOptions.overwrite)
       val work = destination.newWorkDirectory()
-      try {
-        val request = SparkParts.write(df, spec, destination, work, mergeOptions.bufferBytes)
-        MergePipeline.run(request, destination, mergeOptions, progress)
-      } finally SparkParts.remove(destination, work)
+      ShutdownCleanup.around(destination.fs, work) {
+        try {
+          val request = SparkParts.write(df, spec, destination, work, mergeOptions.bufferBytes)
+          MergePipeline.run(request, destination, mergeOptions, progress)
+        } finally SparkParts.remove(destination, work)
+      }
     }
   }
 }

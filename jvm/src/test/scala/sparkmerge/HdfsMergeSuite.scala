@@ -41,7 +41,13 @@ class HdfsMergeSuite extends AnyFunSuite with Matchers with MiniHdfs with LocalF
 
   test("parts that span several blocks and end mid-block are joined byte for byte") {
     val t = fresh()
-    val big = (0 until 3).map(i => Array.tabulate[Byte]((2.5 * (1 << 20)).toInt + i)(j => ('a' + (i + j) % 26).toByte))
+    // Lines of letters, each part's last one ended, as every line-format part is.
+    val big = (0 until 3).map { i =>
+      Array.tabulate[Byte]((2.5 * (1 << 20)).toInt + i)(j =>
+        if (j % 100 == 99) '\n' else ('a' + (i + j) % 26).toByte
+      ) :+
+        '\n'.toByte
+    }
     big.zipWithIndex.foreach { case (bytes, i) => hdfsWriteBytes(s"$t/src/part-0000$i", bytes) }
     merge(s"$t/src", s"$t/out.bin", consume).strategy shouldBe "concat"
     val in = hdfs.open(new Path(s"$t/out.bin"))

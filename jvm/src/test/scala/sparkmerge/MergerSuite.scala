@@ -180,6 +180,32 @@ class MergerSuite extends AnyFunSuite with Matchers with LocalFiles {
     progress.isFinished shouldBe true
   }
 
+  test("a target inside the source through a link is refused, and delete source deletes nothing") {
+    write("src/part-00000.csv", "a\n")
+    Files.createDirectories(dir.resolve("exports"))
+    Files.createSymbolicLink(dir.resolve("exports/inside"), dir.resolve("src"))
+    unchangedBy {
+      intercept[InvalidLayoutException](
+        merge(MergeOptions(deleteSource = true), target = "exports/inside/merged.csv")
+      ).getMessage should include("inside the source")
+    }
+  }
+
+  test("a part that cannot be read is named, with why, in one line") {
+    write("src/part-00000.csv", "a\n")
+    Files.createSymbolicLink(dir.resolve("src/part-00001.csv"), dir.resolve("nowhere.csv"))
+    val e = intercept[MergeFailedException](merge())
+    e.getMessage should (include("part-00001.csv") and include("no such file"))
+    e.getMessage.linesIterator.size shouldBe 1
+  }
+
+  test("a damaged gzip part found while planning is named") {
+    writeBytes("src/part-00000.csv.gz", gzip("h\n1\n"))
+    writeBytes("src/part-00001.csv.gz", "not gzip at all".getBytes)
+    val e = intercept[MergeFailedException](merge(MergeOptions(header = true)))
+    e.getMessage should (include("part-00001.csv.gz") and include("gzip"))
+  }
+
   test("paths with spaces and non-ASCII characters") {
     write("dossier source/part-00000.csv", "é\n")
     write("dossier source/part-00001.csv", "ü\n")

@@ -7,7 +7,7 @@ import org.apache.hadoop.fs.{FileSystem, Path}
 
 import sparkmerge.{FirstLine, MergeFailedException, MergeProgress}
 import sparkmerge.plan.{MergePlan, Piece}
-import sparkmerge.publish.{HiddenFiles, Staged}
+import sparkmerge.publish.{HiddenFiles, ShutdownCleanup, Staged}
 
 /**
  * The concat strategy: the first non-empty part becomes the merged file, and the others' blocks are appended to
@@ -24,25 +24,30 @@ object ConcatMerge {
   def run(fs: FileSystem, plan: MergePlan, progress: MergeProgress): Either[String, Staged] = {
     val data = plan.pieces.filter(_.length > 0)
     val first = data.head.path
-    fs.mkdirs(plan.target.getParent)
-    probeRename(fs, first.getParent, plan.target).orElse(concat(fs, data)).toLeft {
+    val refused =
+      try {
+        fs.mkdirs(plan.target.getParent)
+        probeRename(fs, first.getParent, plan.target)
+      } catch { case e: IOException => Some(FirstLine.of(e)) }
+    refused.orElse(concat(fs, data)).toLeft {
       val expected = data.map(_.length).sum
-      val length = fs.getFileStatus(first).getLen
-      if (length != expected)
-        throw new MergeFailedException(
-          s"concatenated the parts into $first, which has $length bytes where the parts add up to $expected: " +
-            s"the merged data is in $first",
-          null
-        )
+      val length =
+        try fs.getFileStatus(first).getLen
+        catch { case e: IOException => throw consumed(first, s"its length cannot be read (${FirstLine.of(e)})", e) }
+      if (length != expected) throw consumed(first, s"it has $length bytes where the parts add up to $expected", null)
       progress.settle(length) // the blocks moved; no byte did
       Staged.Sole(first, length)
     }
   }
 
+  private def consumed(first: Path, what: String, cause: Throwable) =
+    new MergeFailedException(s"concatenated the parts into $first, but $what: the merged data is in $first", cause)
+
   /** Moves an empty file the way the merged one will go: cheap proof that the rename will be allowed. */
   private def probeRename(fs: FileSystem, dir: Path, target: Path): Option[String] = {
     val probe = new Path(dir, s".sparkmerge-probe-${UUID.randomUUID()}")
     val landed = HiddenFiles.beside(target, "probe")
+    ShutdownCleanup.register(fs, landed)
     try {
       fs.create(probe, false).close()
       if (fs.rename(probe, landed)) None else Some(s"a file cannot be moved from $dir to ${target.getParent}")
@@ -51,6 +56,7 @@ object ConcatMerge {
     } finally {
       fs.delete(probe, false)
       fs.delete(landed, false)
+      ShutdownCleanup.release(fs, landed)
     }
   }
 

@@ -19,65 +19,97 @@ object LocalCopy {
   // allocates by the write, and larger pages are the ones a VM's host takes back first (README, Benchmark).
   private val WriteSlice = 128 * 1024
 
-  /** Writes the plan's pieces to `out` (positioned after a resumed first piece); returns the file's length. */
+  /** Writes the plan's pieces to `out` (positioned after a resumed first piece); returns what the file holds. */
   def run(
       fs: RawLocalFileSystem,
       plan: MergePlan,
       out: FileChannel,
       bufferBytes: Int,
       progress: MergeProgress
-  ): Long = {
+  ): Copied = {
     val buffer = ByteBuffer.allocateDirect(bufferBytes)
-    val written = plan.pieces.foldLeft(0L) { (written, piece) =>
-      val added = copy(fs, piece, out, buffer, progress)
+    val lineEnds = new LineEnds(plan)
+    var written = 0L
+    plan.pieces.zipWithIndex.foreach { case (piece, index) =>
+      val (added, last) = copy(fs, piece, out, buffer, progress)
+      val separator = lineEnds.after(index, piece, last)
+      if (separator.nonEmpty) {
+        if (buffer.remaining < separator.length) flush(out, buffer)
+        buffer.put(separator)
+      }
       progress.fileDone(piece.files)
-      written + added
+      written += added + separator.length
     }
     flush(out, buffer)
-    written
+    Copied(written, lineEnds.added)
   }
 
+  /** The bytes the piece added and the last of them (-1 if none, or unknown). */
   private def copy(fs: RawLocalFileSystem, piece: Piece, out: FileChannel, buffer: ByteBuffer, p: MergeProgress) =
     piece match {
       case resumed: Piece.Resumed =>
         p.settle(resumed.length) // already in the file: nothing to read
-        resumed.length
-      case _ if piece.length == 0 => 0L
+        (resumed.length, -1)
+      case _ if piece.length == 0 => (0L, -1)
       case _                      =>
         val in = FileChannel.open(fs.pathToFile(piece.path).toPath)
-        try
-          piece match {
+        val check = ChecksumCheck.of(fs, piece)
+        try {
+          val copied = piece match {
             case tail: Piece.Tail =>
+              check.foreach(c => checkHeader(in, tail.offset, c))
               in.position(tail.offset)
               p.advance(tail.offset)
-              drain(in, out, buffer, p)
+              drain(in, out, buffer, p, check)
             case recoded: Piece.Recoded =>
               flush(out, buffer)
-              val written = Recoder.recode(
-                recoded,
-                Channels.newInputStream(in),
-                Channels.newOutputStream(out),
-                new Array[Byte](1 << 20)
-              )
+              val raw = Channels.newInputStream(in)
+              val input = check.map(new CheckedInput(raw, _))
+              val written =
+                Recoder.recode(recoded, input.getOrElse(raw), Channels.newOutputStream(out), new Array[Byte](1 << 20))
+              input.foreach(_.finish())
               p.advance(recoded.length)
-              written
-            case _ => drain(in, out, buffer, p)
+              (written, -1)
+            case _ => drain(in, out, buffer, p, check)
           }
-        finally in.close()
+          if (!piece.isInstanceOf[Piece.Recoded]) check.foreach(_.finish())
+          copied
+        } finally {
+          check.foreach(_.close())
+          in.close()
+        }
     }
+
+  /** The header's bytes, which the copy skips, still go through the check: its runs start at the first byte. */
+  private def checkHeader(in: FileChannel, bytes: Long, check: ChecksumCheck): Unit = {
+    val header = ByteBuffer.allocate(bytes.toInt)
+    while (header.hasRemaining && in.read(header) >= 0) {}
+    check.update(header.array, 0, header.position())
+  }
 
   // The buffer is written out only when full (and at the end), not once a piece: many small parts take few
   // writes, and the file system updates the file once a write.
-  private def drain(in: FileChannel, out: FileChannel, buffer: ByteBuffer, progress: MergeProgress): Long = {
+  private def drain(
+      in: FileChannel,
+      out: FileChannel,
+      buffer: ByteBuffer,
+      progress: MergeProgress,
+      check: Option[ChecksumCheck]
+  ): (Long, Int) = {
     var total = 0L
+    var last = -1
     var n = in.read(buffer)
     while (n >= 0) {
+      if (n > 0) {
+        last = buffer.get(buffer.position() - 1) & 0xff
+        check.foreach(_.update(buffer, buffer.position() - n, buffer.position()))
+      }
       total += n
       progress.advance(n)
       if (!buffer.hasRemaining) flush(out, buffer)
       n = in.read(buffer)
     }
-    total
+    (total, last)
   }
 
   private def flush(out: FileChannel, buffer: ByteBuffer): Unit = {

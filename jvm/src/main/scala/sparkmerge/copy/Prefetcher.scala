@@ -1,7 +1,7 @@
 package sparkmerge.copy
 
 import java.io.InputStream
-import java.util.concurrent.{Callable, ExecutionException, ExecutorService, Executors, Future, ThreadFactory}
+import java.util.concurrent.{Callable, ExecutionException, ExecutorService, Executors, Future, ThreadFactory, TimeUnit}
 
 import scala.collection.mutable
 
@@ -22,6 +22,9 @@ final class Prefetcher(fs: FileSystem, pieces: IndexedSeq[Piece], threads: Int, 
   private val pool: ExecutorService = Executors.newFixedThreadPool(threads, Prefetcher.daemons)
   private val queued = mutable.Queue.empty[Future[Opened]]
   private var submitted = 0
+  // What the threads opened and the writer has not taken, closed by close(): a future of a task that never ran,
+  // or that was cancelled while it ran, has nothing to give back, and waiting on one can be forever.
+  private val untaken = java.util.concurrent.ConcurrentHashMap.newKeySet[FSDataInputStream]()
 
   fill()
 
@@ -30,6 +33,7 @@ final class Prefetcher(fs: FileSystem, pieces: IndexedSeq[Piece], threads: Int, 
     val opened =
       try queued.dequeue().get()
       catch { case e: ExecutionException => throw e.getCause } // the reader's own error, as if read here
+    untaken.remove(opened.stream)
     fill()
     opened
   }
@@ -43,20 +47,28 @@ final class Prefetcher(fs: FileSystem, pieces: IndexedSeq[Piece], threads: Int, 
 
   private def open(piece: Piece): Opened = {
     val in = fs.open(piece.path, 64 << 10)
+    untaken.add(in)
     try
       piece match {
-        case _: Piece.Recoded => new Opened(in, Array.emptyByteArray, 0, ended = false) // decoded by the writer
+        case _: Piece.Recoded => new Opened(in, None, Array.emptyByteArray, 0, ended = false) // the writer decodes it
         case _                =>
-          piece match {
-            case tail: Piece.Tail => in.seek(tail.offset)
-            case _                =>
+          // A header to drop is skipped; unless the piece is checked, and then its bytes are kept for the check.
+          val skipped = piece match {
+            case tail: Piece.Tail if tail.checksum.isDefined =>
+              val header = new Array[Byte](tail.offset.toInt)
+              Some(header.take(readUpTo(in, header)))
+            case tail: Piece.Tail =>
+              in.seek(tail.offset)
+              None
+            case _ => None
           }
           val head = new Array[Byte](math.min(headBytes.toLong, piece.length).toInt.max(1))
           val n = readUpTo(in, head)
-          new Opened(in, head, n, ended = n < head.length)
+          new Opened(in, skipped, head, n, ended = n < head.length)
       }
     catch {
       case e: Throwable =>
+        untaken.remove(in)
         in.close()
         throw e
     }
@@ -75,18 +87,32 @@ final class Prefetcher(fs: FileSystem, pieces: IndexedSeq[Piece], threads: Int, 
   /** Stops the threads and closes what they opened for pieces the writer never took. */
   override def close(): Unit = {
     pool.shutdownNow()
-    queued.foreach { future =>
-      try future.get().stream.close()
-      catch { case _: Throwable => () } // the piece failed or was cancelled: nothing is open
+    pool.awaitTermination(Prefetcher.StopSeconds, TimeUnit.SECONDS)
+    untaken.forEach { in =>
+      try in.close()
+      catch { case _: java.io.IOException => () } // going anyway: the first error is the one to report
     }
+    untaken.clear()
     queued.clear()
   }
 }
 
 object Prefetcher {
 
-  /** A piece, opened and positioned: its first `length` bytes are in `head`, the rest (if any) in `stream`. */
-  final class Opened(val stream: FSDataInputStream, val head: Array[Byte], val length: Int, val ended: Boolean)
+  /** How long a reader may take to see that it is stopped: an open or a read under way ends first. */
+  private val StopSeconds = 30L
+
+  /**
+   * A piece, opened and positioned: its first `length` bytes are in `head`, the rest (if any) in `stream`; the
+   * header it drops is in `skipped` where a check needs it.
+   */
+  final class Opened(
+      val stream: FSDataInputStream,
+      val skipped: Option[Array[Byte]],
+      val head: Array[Byte],
+      val length: Int,
+      val ended: Boolean
+  )
 
   private val daemons: ThreadFactory = (task: Runnable) => {
     val thread = new Thread(task, "sparkmerge-prefetch")

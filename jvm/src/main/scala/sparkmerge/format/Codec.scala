@@ -8,7 +8,7 @@ import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.io.compress.BZip2Codec
 import org.apache.hadoop.util.ReflectionUtils
 
-import sparkmerge.UnsupportedFormatException
+import sparkmerge.{InvalidOptionException, UnsupportedFormatException}
 import sparkmerge.parts.Part
 
 /**
@@ -70,19 +70,46 @@ object Codec {
   )
 
   /**
-   * Refuses a Spark `compression` (or `codec`) writer option, a short name or a Hadoop class, whose streams do
-   * not join: the DataFrame writer asks before any job runs.
+   * Refuses a Spark `compression` (or `codec`) writer option whose streams do not join, or that Spark would
+   * refuse itself, before any job runs. Spark takes a short name (its own list) or a Hadoop codec class.
    */
   def checkWriterOption(option: String, target: String): Unit = {
-    val name = option.trim.toLowerCase(Locale.ROOT)
-    val joins = Set("none", "uncompressed").contains(name) ||
-      Joinable.exists(c => name == c.name || name.endsWith(s".${c.hadoopClass}".toLowerCase(Locale.ROOT)))
-    if (!joins)
-      throw new UnsupportedFormatException(
-        s"cannot write $target with compression $option: its streams cannot be joined end to end; use " +
-          s"$joinableNames, or no compression"
-      )
+    val name = option.toLowerCase(Locale.ROOT)
+    def unjoinable(codec: String) = new UnsupportedFormatException(
+      s"cannot write $target with compression $codec: its streams cannot be joined end to end; use gzip or " +
+        "bzip2, or no compression"
+    )
+    SparkShortNames.get(name) match {
+      case Some(joins)                              => if (!joins) throw unjoinable(option)
+      case None if name.endsWith(".zstandardcodec") =>
+        // Spark writes with Hadoop's codec, which has no Java implementation of zstd (Spark's own zstd-jni reads it).
+        if (!org.apache.hadoop.io.compress.ZStandardCodec.isNativeCodeLoaded)
+          throw new UnsupportedFormatException(
+            s"cannot write $target with compression $option: Hadoop writes zstd only through its native library, " +
+              "which this JVM has not loaded; use gzip or bzip2"
+          )
+      case None if Joinable.exists(c => name.endsWith(s".${c.hadoopClass.toLowerCase(Locale.ROOT)}")) => ()
+      case None if HadoopUnjoinable.exists(c => name.endsWith(s".${c.toLowerCase(Locale.ROOT)}"))     =>
+        throw unjoinable(option)
+      case None =>
+        throw new InvalidOptionException(
+          s"cannot write $target with compression '$option': Spark knows no such codec; use gzip, bzip2 or none"
+        )
+    }
   }
+
+  /** Spark's short codec names for text files (CompressionCodecs), and whether what each writes joins. */
+  private val SparkShortNames: Map[String, Boolean] = Map(
+    "none" -> true,
+    "uncompressed" -> true,
+    "gzip" -> true,
+    "bzip2" -> true,
+    "deflate" -> false,
+    "lz4" -> false,
+    "snappy" -> false
+  )
+
+  private val HadoopUnjoinable = Seq("DeflateCodec", "DefaultCodec", "Lz4Codec", "SnappyCodec", "BrotliCodec")
 
   /** The codec of one file, by its name's last extension. */
   def of(part: Part): Codec = {

@@ -1,13 +1,20 @@
 package sparkmerge.parts
 
-import java.io.FileNotFoundException
+import java.io.{FileNotFoundException, IOException}
 import java.net.URI
 import java.nio.file.{Files, SecureDirectoryStream}
 import java.nio.file.attribute.{BasicFileAttributeView, BasicFileAttributes}
 
 import org.apache.hadoop.fs.{FileSystem, Path, RawLocalFileSystem}
 
-import sparkmerge.{EmptySourceException, InvalidLayoutException, SourceNotFoundException}
+import sparkmerge.{
+  EmptySourceException,
+  FirstLine,
+  InvalidLayoutException,
+  MergeFailedException,
+  SourceNotFoundException,
+  SparkMergeException
+}
 
 /** Lists the data files of a directory that Spark wrote, in the order they go into the target. */
 object PartDiscovery {
@@ -34,7 +41,12 @@ object PartDiscovery {
         s"source $dir is a file, not a directory: pass the directory that holds the part files"
       )
 
-    val entries = listing(fs, dir)
+    val (entries, checksums) =
+      try listing(fs, dir)
+      catch {
+        case e: IOException if !e.isInstanceOf[SparkMergeException] =>
+          throw new MergeFailedException(s"source $dir cannot be listed: ${FirstLine.of(e)}", e)
+      }
     val subDirectories = entries.filter(_.directory).map(_.name).sorted
     if (subDirectories.nonEmpty)
       throw new InvalidLayoutException(
@@ -48,7 +60,9 @@ object PartDiscovery {
     val parts = entries
       .map(e => PartKey.of(e.name) -> e)
       .sortBy(_._1)
-      .map { case (_, e) => Part(child(e.name), e.length, e.blockSize) }
+      .map { case (_, e) =>
+        Part(child(e.name), e.length, e.blockSize, Some(s".${e.name}.crc").filter(checksums).map(child))
+      }
       .toVector
     if (parts.isEmpty && !allowEmpty)
       throw new EmptySourceException(
@@ -74,8 +88,8 @@ object PartDiscovery {
 
   private final case class Entry(name: String, directory: Boolean, length: Long, blockSize: Long)
 
-  /** The directory's entries, side entries left out. */
-  private def listing(fs: FileSystem, dir: Path): Seq[Entry] = fs match {
+  /** The directory's entries, side entries left out, and the names of the checksum files among them. */
+  private def listing(fs: FileSystem, dir: Path): (Seq[Entry], Set[String]) = fs match {
     case local: RawLocalFileSystem =>
       // Hadoop's local listing stats each file several times and parses each path: for many small parts that
       // costs more than copying them.
@@ -89,21 +103,30 @@ object PartDiscovery {
       }
       try {
         val entries = Seq.newBuilder[Entry]
+        val checksums = Set.newBuilder[String]
         val files = stream.iterator()
         while (files.hasNext) {
           val file = files.next()
           val name = file.getFileName.toString
-          if (!SideEntries.isSide(name)) {
-            val found = attributes(file)
+          if (SideEntries.isChecksum(name)) checksums += name
+          else if (!SideEntries.isSide(name)) {
+            val found =
+              try attributes(file)
+              catch {
+                case e: IOException =>
+                  throw new MergeFailedException(
+                    s"$name in $dir cannot be read (${FirstLine.of(e)}): a link to nothing, or a file without " +
+                      "permission? fix it or remove it",
+                    e
+                  )
+              }
             entries += Entry(name, found.isDirectory, found.size, blockSize)
           }
         }
-        entries.result()
+        (entries.result(), checksums.result())
       } finally stream.close()
     case _ =>
-      fs.listStatus(dir)
-        .map(s => Entry(s.getPath.getName, s.isDirectory, s.getLen, s.getBlockSize))
-        .filterNot(e => SideEntries.isSide(e.name))
-        .toSeq
+      val all = fs.listStatus(dir).map(s => Entry(s.getPath.getName, s.isDirectory, s.getLen, s.getBlockSize)).toSeq
+      (all.filterNot(e => SideEntries.isSide(e.name)), all.map(_.name).filter(SideEntries.isChecksum).toSet)
   }
 }

@@ -8,4 +8,7 @@ package sparkmerge.parts
 object SideEntries {
   def isSide(name: String): Boolean =
     name.startsWith("_") || name.startsWith(".") || name.endsWith(".crc")
+
+  /** Hadoop's checksum file of the file `x` beside it: `.x.crc`. */
+  def isChecksum(name: String): Boolean = name.startsWith(".") && name.endsWith(".crc")
 }

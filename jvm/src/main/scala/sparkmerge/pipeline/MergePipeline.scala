@@ -1,9 +1,11 @@
 package sparkmerge.pipeline
 
+import java.io.IOException
+
 import org.apache.hadoop.fs.FileSystem
 import org.slf4j.LoggerFactory
 
-import sparkmerge.{MergeOptions, MergeProgress, MergeResult}
+import sparkmerge.{FirstLine, MergeFailedException, MergeOptions, MergeProgress, MergeResult, SparkMergeException}
 import sparkmerge.concat.ConcatMerge
 import sparkmerge.parts.PartDiscovery
 import sparkmerge.plan.{MergePlan, MergePlanner, MergeRequest, Strategy}
@@ -24,11 +26,25 @@ object MergePipeline {
       options: MergeOptions,
       progress: MergeProgress
   ): MergeResult = {
-    destination.checkTarget(options.overwrite)
-    val parts = PartDiscovery.list(request.fs, request.directory, request.allowEmpty)
-    val plan = MergePlanner.plan(request, parts, destination.target, destination.fs)
+    val plan = unchanged(destination) {
+      destination.checkTarget(options.overwrite)
+      destination.cleanLeftovers()
+      val parts = PartDiscovery.list(request.fs, request.directory, request.allowEmpty)
+      MergePlanner.plan(request, parts, destination.target, destination.fs)
+    }
     execute(plan, request.fs, destination, options, progress)
   }
+
+  /** `body`, whose failures leave everything as it was: an error of the file system says so, in one line. */
+  private def unchanged[T](destination: Destination)(body: => T): T =
+    try body
+    catch {
+      case e: IOException if !e.isInstanceOf[SparkMergeException] =>
+        throw new MergeFailedException(
+          s"merging into ${destination.target} failed, the target and the sources are unchanged: ${FirstLine.of(e)}",
+          e
+        )
+    }
 
   /** Executes and publishes a plan made for `destination`, its parts read through `source`. */
   def execute(
@@ -44,13 +60,18 @@ object MergePipeline {
     val (ran, staged) = stage(plan, source, destination, options, progress)
     destination.publish(staged, options.overwrite)
     progress.finish()
+    val added = staged match {
+      case Staged.Copy(_, _, lineBreaks) if lineBreaks > 0 =>
+        s"; a line break added after $lineBreaks ${if (lineBreaks == 1) "part" else "parts"} that had none"
+      case _ => ""
+    }
     val result = MergeResult(
       plan.target.toString,
       ran.files,
       staged.length,
       ran.strategy.name,
       (System.nanoTime() - started) / 1000000L,
-      ran.reason,
+      ran.reason + added,
       ran.resumedBytes
     )
     log.info(
@@ -73,7 +94,7 @@ object MergePipeline {
       case Strategy.Copy   => (plan, destination.write(plan, source, options.bufferBytes, progress))
       case Strategy.Concat =>
         // Concat consumes the parts: the target is checked once more just before.
-        destination.checkTarget(options.overwrite)
+        unchanged(destination)(destination.checkTarget(options.overwrite))
         ConcatMerge.run(source, plan, progress) match {
           case Right(staged) => (plan, staged)
           case Left(refusal) =>

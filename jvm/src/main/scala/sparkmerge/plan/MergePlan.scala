@@ -12,6 +12,7 @@ import sparkmerge.format.Codec
  * @param pieces the stretches of the target, in order
  * @param files  how many of the caller's data files the pieces come from (a rendered header is not one)
  * @param reason why this strategy, in words for the log and the result
+ * @param lineBreaks what to do where a part's last line has no line break; None where none can lack one
  */
 final case class MergePlan(
     target: Path,
@@ -19,7 +20,8 @@ final case class MergePlan(
     strategy: Strategy,
     codec: Codec,
     files: Int,
-    reason: String = ""
+    reason: String = "",
+    lineBreaks: Option[LineBreaks] = None
 ) {
   require(
     pieces.drop(1).forall(!_.isInstanceOf[Piece.Resumed]),
@@ -37,12 +39,17 @@ final case class MergePlan(
   def resumedBytes: Long = pieces.collect { case resumed: Piece.Resumed => resumed.length }.sum
 
   def describe: String = {
-    val lines = pieces.map {
-      case Piece.Whole(path, length)                => s"  whole   $path ($length bytes)"
-      case Piece.Tail(path, length, offset)         => s"  from $offset $path ($length bytes)"
-      case Piece.Recoded(path, length, drop, codec) => s"  recode  $path (${codec.name}, drop $drop of $length bytes)"
-      case Piece.Resumed(path, length, holds)       => s"  resume  $path ($length bytes, ${holds.size} pieces)"
+    val lines = pieces.map { piece =>
+      val checked = piece.checksum.fold("")(_ => ", checked")
+      piece match {
+        case Piece.Whole(path, length, _)                => s"  whole   $path ($length bytes$checked)"
+        case Piece.Tail(path, length, offset, _)         => s"  from $offset $path ($length bytes$checked)"
+        case Piece.Recoded(path, length, drop, codec, _) =>
+          s"  recode  $path (${codec.name}, drop $drop of $length bytes$checked)"
+        case Piece.Resumed(path, length, holds) => s"  resume  $path ($length bytes, ${holds.size} pieces)"
+      }
     }
-    (s"merge $files files into $target by $strategy (${codec.name}; $reason):" +: lines).mkString("\n")
+    val breaks = lineBreaks.fold("")(b => s"; ${b.describe}")
+    (s"merge $files files into $target by $strategy (${codec.name}; $reason$breaks):" +: lines).mkString("\n")
   }
 }

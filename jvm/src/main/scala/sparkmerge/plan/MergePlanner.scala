@@ -3,6 +3,7 @@ package sparkmerge.plan
 import org.apache.hadoop.fs.{FileSystem, Path}
 import org.slf4j.LoggerFactory
 
+import sparkmerge.UnsupportedFormatException
 import sparkmerge.concat.ConcatSupport
 import sparkmerge.format.{BinaryFormats, Codec}
 import sparkmerge.parts.Part
@@ -21,20 +22,37 @@ object MergePlanner {
     BinaryFormats.refuse(request.fs, inputs)
     val codec = Codec.common(inputs)
     val pieces = request.leading.map(whole) ++
-      (if (request.headers) HeaderPieces.of(request.fs, parts, codec) else parts.map(whole))
+      (if (request.headers) HeaderPieces.of(request.fs, parts, codec, request.dialect) else parts.map(whole))
     val allWhole = pieces.forall(_.isInstanceOf[Piece.Whole])
-    ConcatSupport.whyNot(request.fs, targetFs, inputs, request.consumable, allWhole) match {
-      case None => MergePlan(target, pieces, Strategy.Concat, codec, parts.size, "the parts' blocks join in place")
+    val breaks = if (codec == Codec.Plain) request.lineBreaks else None
+    ConcatSupport
+      .whyNot(request.fs, targetFs, inputs, request.consumable, allWhole)
+      .orElse(unended(request, inputs)) match {
+      case None =>
+        MergePlan(target, pieces, Strategy.Concat, codec, parts.size, "the parts' blocks join in place", breaks)
       case Some(reason) =>
         request.resumable.filter(fits(_, pieces, request.fs)) match {
           case Some(resumed) =>
             val copied = s"${resumed.holds.size} of ${pieces.size} pieces copied while Spark wrote"
             val rest = resumed +: pieces.drop(resumed.holds.size)
-            MergePlan(target, rest, Strategy.Copy, codec, parts.size, s"$reason; $copied")
-          case None => MergePlan(target, pieces, Strategy.Copy, codec, parts.size, reason)
+            MergePlan(target, rest, Strategy.Copy, codec, parts.size, s"$reason; $copied", breaks)
+          case None => MergePlan(target, pieces, Strategy.Copy, codec, parts.size, reason, breaks)
         }
     }
   }
+
+  /** Why a concat, which adds nothing to the parts, cannot keep the promise on line breaks; None if it can. */
+  private def unended(request: MergeRequest, parts: Vector[Part]): Option[String] =
+    request.lineBreaks.filter(_ => Codec.common(parts) == Codec.Plain).flatMap { breaks =>
+      UnendedParts.of(request.fs, parts, breaks.bytes).headOption.map { part =>
+        if (!breaks.add)
+          throw new UnsupportedFormatException(
+            s"${part.path} does not end with a line break, so its last line would run into the next part's " +
+              "first: merge with missing newlines added, or end the part's last line"
+          )
+        s"${part.path} ends without a line break, which only a copy can add"
+      }
+    }
 
   /** The plan to copy what `refused` would have concatenated, after HDFS refused it: nothing was consumed. */
   def copyInstead(refused: MergePlan, refusal: String): MergePlan =
@@ -44,10 +62,11 @@ object MergePlanner {
       Strategy.Copy,
       refused.codec,
       refused.files,
-      s"concat refused: $refusal"
+      s"concat refused: $refusal",
+      refused.lineBreaks
     )
 
-  private def whole(part: Part): Piece = Piece.Whole(part.path, part.length)
+  private def whole(part: Part): Piece = Piece.Whole(part.path, part.length, part.checksum)
 
   // Nothing written ahead is trusted: it must hold the plan's first pieces, and its file their length.
   private def fits(resumed: Piece.Resumed, pieces: Vector[Piece], fs: FileSystem): Boolean = {

@@ -2,6 +2,7 @@ package sparkmerge.plan
 
 import org.apache.hadoop.fs.{FileSystem, Path}
 
+import sparkmerge.format.CsvDialect
 import sparkmerge.parts.Part
 
 /**
@@ -12,7 +13,9 @@ import sparkmerge.parts.Part
  * @param leading    files that go first, whole: the DataFrame writer's rendered header
  * @param allowEmpty a directory without data files is a valid input, as for a DataFrame with no rows
  * @param headers    every part starts with the same header record: keep the first part's only
+ * @param dialect    how the parts' CSV records end, to find the header record
  * @param consumable the parts may disappear into the target (concat)
+ * @param lineBreaks what to do where a part's last line has no line break; None for parts Spark just wrote
  * @param resumable  the start of the merged file, written while the parts were: used if the plan starts with it
  */
 final case class MergeRequest(
@@ -21,6 +24,8 @@ final case class MergeRequest(
     leading: Vector[Part] = Vector.empty,
     allowEmpty: Boolean = false,
     headers: Boolean = false,
+    dialect: CsvDialect = CsvDialect.Default,
     consumable: Boolean = false,
+    lineBreaks: Option[LineBreaks] = None,
     resumable: Option[Piece.Resumed] = None
 )

@@ -16,17 +16,21 @@ sealed trait Piece {
 
   /** How many input files this piece stands for. */
   def files: Int = 1
+
+  /** The checksum file Hadoop wrote beside the input file, which the copy checks it against. */
+  def checksum: Option[Path] = None
 }
 
 object Piece {
 
   /** The whole file, byte for byte. */
-  final case class Whole(path: Path, length: Long) extends Piece {
+  final case class Whole(path: Path, length: Long, override val checksum: Option[Path] = None) extends Piece {
     def contributes: Option[Long] = Some(length)
   }
 
   /** The file from `offset` on: a plain part whose header record (the first `offset` bytes) is dropped. */
-  final case class Tail(path: Path, length: Long, offset: Long) extends Piece {
+  final case class Tail(path: Path, length: Long, offset: Long, override val checksum: Option[Path] = None)
+      extends Piece {
     require(offset >= 0 && offset <= length, s"offset $offset outside $path of $length bytes")
     def contributes: Option[Long] = Some(length - offset)
   }
@@ -35,7 +39,13 @@ object Piece {
    * A compressed part whose header record must go: decoded, its first `dropBytes` skipped, the rest encoded
    * again. The only piece whose output length is known only once it is written.
    */
-  final case class Recoded(path: Path, length: Long, dropBytes: Long, codec: Codec) extends Piece {
+  final case class Recoded(
+      path: Path,
+      length: Long,
+      dropBytes: Long,
+      codec: Codec,
+      override val checksum: Option[Path] = None
+  ) extends Piece {
     def contributes: Option[Long] = None
   }
 

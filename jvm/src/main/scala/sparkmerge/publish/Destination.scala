@@ -29,6 +29,9 @@ trait Destination {
   /** Fails early, before any data moves, on a target that may not be written. */
   def checkTarget(overwrite: Boolean): Unit = Publisher.checkTarget(fs, target, overwrite)
 
+  /** Removes the hidden files that merges to this target left when they died; returns what went. */
+  def cleanLeftovers(): Seq[Path] = Leftovers.clean(fs, dataFs, target)
+
   /** A new hidden directory's path beside the target, for files that will be pieces of it. */
   def newWorkDirectory(): Path = HiddenFiles.beside(target, "parts")
 

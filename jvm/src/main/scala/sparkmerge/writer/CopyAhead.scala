@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.{Path, RawLocalFileSystem}
 import org.slf4j.LoggerFactory
 
 import sparkmerge.parts.{Part, PartDiscovery}
+import sparkmerge.copy.ChecksumCheck
 import sparkmerge.plan.Piece
 
 /**
@@ -50,12 +51,14 @@ final class CopyAhead(fs: RawLocalFileSystem, first: Vector[Part], outputDir: Pa
   def copyCommitted(): Int = {
     if (!broken)
       try {
-        if (pieces.isEmpty) first.foreach(part => append(part.path, part.path))
+        if (pieces.isEmpty) first.foreach(part => append(part, part.path, part.checksum))
         var committed = tasks.of(nextPartition)
         while (committed.isDefined && !stopping) {
           PartDiscovery
             .list(fs, new Path(committed.get.toUri), allowEmpty = true)
-            .foreach(part => append(part.path, new Path(outputDir, part.name)))
+            .foreach { part =>
+              append(part, new Path(outputDir, part.name), part.checksum.map(c => new Path(outputDir, c.getName)))
+            }
           nextPartition += 1
           committed = tasks.of(nextPartition)
         }
@@ -85,13 +88,19 @@ final class CopyAhead(fs: RawLocalFileSystem, first: Vector[Part], outputDir: Pa
       if (!stopping) Thread.sleep(CopyAhead.PollMillis)
     }
 
-  private def append(from: Path, recordedAs: Path): Unit = {
-    val in = FileChannel.open(fs.pathToFile(from).toPath)
+  /** Appends `part`, checked against its checksum file, recorded as the piece it will be once the job commits. */
+  private def append(part: Part, path: Path, checksum: Option[Path]): Unit = {
+    val in = FileChannel.open(fs.pathToFile(part.path).toPath)
+    val check = ChecksumCheck.of(fs, Piece.Whole(part.path, part.length, part.checksum))
     try {
-      val piece = Piece.Whole(recordedAs, out.append(in))
+      val piece = Piece.Whole(path, out.append(in, check), checksum)
+      check.foreach(_.finish())
       pieces :+= piece
       bytes += piece.length
-    } finally in.close()
+    } finally {
+      check.foreach(_.close())
+      in.close()
+    }
   }
 }
 

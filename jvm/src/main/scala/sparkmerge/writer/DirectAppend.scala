@@ -7,6 +7,8 @@ import java.nio.file.StandardOpenOption.{CREATE_NEW, WRITE}
 
 import scala.util.Try
 
+import sparkmerge.copy.ChecksumCheck
+
 /**
  * Appends to a new local file around the page cache (O_DIRECT), where the JVM and the file system allow it,
  * and through it where they do not.
@@ -28,11 +30,12 @@ final class DirectAppend(file: NioPath, bufferBytes: Int) {
   private val buffer: ByteBuffer = aligned.getOrElse(ByteBuffer.allocateDirect(bufferBytes))
   private var written = 0L
 
-  /** Copies `in` from its position to its end; returns the bytes copied. */
-  def append(in: FileChannel): Long = {
+  /** Copies `in` from its position to its end, each byte through `check` if there is one; returns the bytes copied. */
+  def append(in: FileChannel, check: Option[ChecksumCheck] = None): Long = {
     var total = 0L
     var n = in.read(buffer)
     while (n >= 0) {
+      if (n > 0) check.foreach(_.update(buffer, buffer.position() - n, buffer.position()))
       total += n
       if (!buffer.hasRemaining) flush(direct.getOrElse(cached))
       n = in.read(buffer)

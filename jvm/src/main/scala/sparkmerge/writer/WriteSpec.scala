@@ -60,17 +60,25 @@ object WriteSpec {
     options.foreach { case (key, value) =>
       if (Set("compression", "codec").contains(key.toLowerCase(Locale.ROOT))) Codec.checkWriterOption(value, target)
     }
-    val header = fmt == "csv" && options.exists { case (k, v) =>
-      k.equalsIgnoreCase("header") && v.trim.equalsIgnoreCase("true")
-    }
+    // Only CSV reads `header`; Spark's other formats let any value pass.
+    val header = fmt == "csv" && options.exists { case (k, v) => k.equalsIgnoreCase("header") && flag(k, v, target) }
     WriteSpec(
       fmt,
       saveMode(mode, target),
       header,
       options.filterNot(_._1.equalsIgnoreCase("header")),
-      copyAheadConf.trim.toLowerCase(Locale.ROOT) != "false"
+      flag(CopyAheadConf, copyAheadConf, target)
     )
   }
+
+  /** A flag as Spark reads one (CSVOptions.getBool): `true` or `false`, in any case; anything else is refused. */
+  private def flag(name: String, value: String, target: String): Boolean =
+    value.toLowerCase(Locale.ROOT) match {
+      case "true"  => true
+      case "false" => false
+      case _       =>
+        throw new InvalidOptionException(s"$name must be true or false, not '$value', for $target")
+    }
 
   private def saveMode(mode: String, target: String): SaveMode = {
     val key = mode.trim.toLowerCase(Locale.ROOT)

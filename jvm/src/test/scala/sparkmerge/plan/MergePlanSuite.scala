@@ -68,7 +68,7 @@ class MergePlanSuite extends AnyFunSuite with Matchers with LocalFiles {
     write("src/part-00000.csv", "id,name\n1,a\n")
     write("src/part-00001.csv", "id;name\n2;b\n")
     val e = intercept[HeaderMismatchException](plan("src", headers = true))
-    e.getMessage should (include("part-00001.csv") and include("id;name") and include("'id,name'"))
+    e.getMessage should (include("part-00001.csv") and include("id;name") and include("'id,name\\n'"))
   }
 
   test("Parquet, ORC and Avro parts are refused by extension or by their magic bytes") {

@@ -1,0 +1,104 @@
+package sparkmerge.copy
+
+import java.io.{BufferedInputStream, DataInputStream, EOFException}
+import java.nio.ByteBuffer
+import java.util.zip.CRC32
+
+import org.apache.hadoop.fs.{FileSystem, Path}
+
+import sparkmerge.MergeFailedException
+import sparkmerge.plan.Piece
+
+/**
+ * Checks a part's bytes, in order from its first, against the checksum file Hadoop's checksummed file system
+ * wrote beside it, as Hadoop's own reader would: the copy reads through the raw file system, which does not.
+ * The file (`.x.crc`) holds the magic `crc\0`, the bytes per checksum, then the CRC32 of each run of that many
+ * bytes of the part.
+ */
+final class ChecksumCheck private (part: Path, file: Path, sums: DataInputStream, bytesPerSum: Int)
+    extends AutoCloseable {
+  private val crc = new CRC32
+  private var inChunk = 0
+  private var checked = 0L
+
+  /** The bytes of `buffer` from `from` to `to`, its position and limit untouched. */
+  def update(buffer: ByteBuffer, from: Int, to: Int): Unit = {
+    val view = buffer.duplicate()
+    var at = from
+    while (at < to) {
+      val take = math.min(to - at, bytesPerSum - inChunk)
+      view.limit(at + take)
+      view.position(at)
+      crc.update(view)
+      at += take
+      chunk(take)
+    }
+  }
+
+  def update(bytes: Array[Byte], offset: Int, length: Int): Unit = {
+    var at = offset
+    while (at < offset + length) {
+      val take = math.min(offset + length - at, bytesPerSum - inChunk)
+      crc.update(bytes, at, take)
+      at += take
+      chunk(take)
+    }
+  }
+
+  /** After the part's last byte: its last run checked, and no checksum left over. */
+  def finish(): Unit = {
+    if (inChunk > 0) verify()
+    if (sums.read() >= 0) fail(s"the checksum file covers more than its ${checked} bytes")
+  }
+
+  override def close(): Unit = sums.close()
+
+  private def chunk(added: Int): Unit = {
+    inChunk += added
+    if (inChunk == bytesPerSum) verify()
+  }
+
+  private def verify(): Unit = {
+    val expected =
+      try sums.readInt()
+      catch { case _: EOFException => fail(s"the checksum file ends before byte ${checked + inChunk}") }
+    if (crc.getValue.toInt != expected) fail(s"bytes $checked to ${checked + inChunk} do not match their checksum")
+    checked += inChunk
+    inChunk = 0
+    crc.reset()
+  }
+
+  private def fail(what: String): Nothing = throw failure(what)
+
+  private def failure(what: String): MergeFailedException =
+    new MergeFailedException(
+      s"$part does not match its checksum file $file: $what; the part is damaged, or changed without it: " +
+        s"write it again, or delete $file to merge it as it is",
+      null
+    )
+}
+
+object ChecksumCheck {
+
+  private val Magic = Array[Byte]('c', 'r', 'c', 0)
+
+  /** A check of `piece` against its checksum file, if it has one; read through `fs`. */
+  def of(fs: FileSystem, piece: Piece): Option[ChecksumCheck] = piece.checksum.map { file =>
+    val sums = new DataInputStream(new BufferedInputStream(fs.open(file), 64 << 10))
+    try {
+      val magic = new Array[Byte](4)
+      sums.readFully(magic)
+      val bytesPerSum = sums.readInt()
+      val check = new ChecksumCheck(piece.path, file, sums, bytesPerSum)
+      if (!java.util.Arrays.equals(magic, Magic) || bytesPerSum <= 0) throw check.failure("it is no checksum file")
+      check
+    } catch {
+      case e: Throwable =>
+        sums.close()
+        e match {
+          case _: EOFException => throw new ChecksumCheck(piece.path, file, sums, 1).failure("it is too short")
+          case other           => throw other
+        }
+    }
+  }
+}

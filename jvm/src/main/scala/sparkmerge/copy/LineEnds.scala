@@ -1,0 +1,34 @@
+package sparkmerge.copy
+
+import sparkmerge.UnsupportedFormatException
+import sparkmerge.format.Codec
+import sparkmerge.plan.{MergePlan, Piece}
+
+/**
+ * Keeps the plan's promise about line breaks ([[sparkmerge.plan.LineBreaks]]) as the copy goes: after each
+ * uncompressed piece that another piece with data follows, its last byte is looked at, and a missing line break
+ * is added or refused. Compressed pieces are joined as they are: their last byte is known only once decoded.
+ */
+final class LineEnds(plan: MergePlan) {
+  private val lastWithData = plan.pieces.lastIndexWhere(_.length > 0)
+  private var count = 0
+
+  def added: Int = count
+
+  /** The bytes to write after piece `index`, whose last byte written was `last` (-1: it wrote none). */
+  def after(index: Int, piece: Piece, last: Int): Array[Byte] =
+    plan.lineBreaks match {
+      case Some(breaks) if index < lastWithData && last >= 0 && plan.codec == Codec.Plain =>
+        val separator = breaks.bytes
+        if (last == separator.last) Array.emptyByteArray
+        else if (breaks.add) {
+          count += 1
+          separator
+        } else
+          throw new UnsupportedFormatException(
+            s"${piece.path} does not end with a line break, so its last line would run into the next part's " +
+              "first: merge with missing newlines added, or end the part's last line"
+          )
+      case _ => Array.emptyByteArray
+    }
+}

@@ -1,0 +1,46 @@
+package sparkmerge.plan
+
+import java.util.concurrent.{Callable, ExecutionException, Executors, TimeUnit}
+
+import org.apache.hadoop.fs.FileSystem
+
+import sparkmerge.parts.Part
+
+/**
+ * The parts whose last byte is not the line break, found before a concat, which joins whole files and could
+ * add nothing. One read of one byte a part, a few at a time: on HDFS each is a round trip to a DataNode.
+ */
+object UnendedParts {
+
+  private val Threads = 8
+
+  /** Of `parts` (uncompressed), those with data that another part follows and that do not end with `separator`. */
+  def of(fs: FileSystem, parts: Seq[Part], separator: Array[Byte]): Seq[Part] = {
+    val withData = parts.filter(_.length > 0).dropRight(1)
+    if (withData.isEmpty) Seq.empty
+    else {
+      val pool = Executors.newFixedThreadPool(math.min(Threads, withData.size))
+      try {
+        val ends = withData.map(part => pool.submit(new Callable[Int] { def call(): Int = lastByte(fs, part) }))
+        withData.zip(ends).collect { case (part, end) if byte(end) != (separator.last & 0xff) => part }
+      } finally {
+        pool.shutdownNow()
+        pool.awaitTermination(10, TimeUnit.SECONDS)
+      }
+    }
+  }
+
+  // The reader's own error, as if read here.
+  private def byte(read: java.util.concurrent.Future[Int]): Int =
+    try read.get
+    catch { case e: ExecutionException => throw e.getCause }
+
+  private def lastByte(fs: FileSystem, part: Part): Int = {
+    val in = fs.open(part.path)
+    try {
+      val one = new Array[Byte](1)
+      in.readFully(part.length - 1, one)
+      one(0) & 0xff
+    } finally in.close()
+  }
+}

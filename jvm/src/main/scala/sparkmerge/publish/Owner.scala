@@ -1,0 +1,33 @@
+package sparkmerge.publish
+
+import java.io.File
+import java.lang.management.ManagementFactory
+
+/**
+ * The process that made a hidden file: its pid and a hash of its host's name, enough to tell on the same host
+ * whether it is still running. From another host nothing can be told but the file's age.
+ */
+final case class Owner(pid: Long, host: String) {
+
+  def tag: String = s"$pid-$host"
+
+  /** Known to have ended: on this host (where `/proc` shows processes), a process that is gone. */
+  def ended: Boolean =
+    host == Owner.self.host && pid != Owner.self.pid && Owner.proc.isDirectory && !new File(
+      Owner.proc,
+      pid.toString
+    ).exists
+}
+
+object Owner {
+
+  private val proc = new File("/proc")
+
+  /** This JVM: its management name is `<pid>@<host>` (Java 8 has no ProcessHandle). */
+  val self: Owner = {
+    val name = ManagementFactory.getRuntimeMXBean.getName
+    val at = name.indexOf('@')
+    val pid = if (at > 0) name.substring(0, at).toLong else -1L
+    Owner(pid, f"${name.substring(at + 1).hashCode}%08x")
+  }
+}

@@ -1,0 +1,81 @@
+package sparkmerge
+package copy
+
+import java.nio.charset.StandardCharsets.UTF_8
+import java.nio.file.{Files, StandardOpenOption}
+
+import org.apache.hadoop.conf.Configuration
+import org.scalatest.funsuite.AnyFunSuite
+import org.scalatest.matchers.should.Matchers
+
+import sparkmerge.faults.FaultyFileSystem
+
+/** A part with a checksum file beside it (Spark writes them on local disk) is checked as it is copied. */
+class ChecksumSuite extends AnyFunSuite with Matchers with LocalFiles {
+
+  /** Written as Spark writes on local disk: through the checksummed file system, `.x.crc` beside `x`. */
+  private def checksummed(relative: String, text: String): Unit = {
+    val out = localFs.create(hadoopPath(relative))
+    try out.write(text.getBytes(UTF_8))
+    finally out.close()
+  }
+
+  /** A byte changed behind the checksum's back, as a bad disk or a hand edit would. */
+  private def damage(relative: String, at: Long): Unit = {
+    val channel = java.nio.channels.FileChannel.open(dir.resolve(relative), StandardOpenOption.WRITE)
+    try channel.write(java.nio.ByteBuffer.wrap("#".getBytes(UTF_8)), at)
+    finally channel.close()
+  }
+
+  private val rows = (0 until 3).map(i => s"id,name\n" + (0 until 400).map(j => s"$i$j,n$j\n").mkString)
+
+  private def parts(): Unit = rows.zipWithIndex.foreach { case (text, i) => checksummed(f"src/part-$i%05d.csv", text) }
+
+  test("parts that match their checksums merge, and the plan says they were checked") {
+    parts()
+    exists("src/.part-00001.csv.crc") shouldBe true
+    Merger.merge(path("src"), path("out.csv"), MergeOptions(header = true), conf)
+    read("out.csv") shouldBe rows.head + rows.tail.map(_.stripPrefix("id,name\n")).mkString
+  }
+
+  test("a damaged part fails the merge, naming the part and its checksum file, with nothing written") {
+    parts()
+    damage("src/part-00002.csv", 5000)
+    val e =
+      intercept[MergeFailedException](Merger.merge(path("src"), path("out.csv"), MergeOptions(header = true), conf))
+    e.getMessage should (include("part-00002.csv") and include(".part-00002.csv.crc") and include("checksum"))
+    exists("out.csv") shouldBe false
+    listing().filter(_.contains("sparkmerge")) shouldBe empty
+    // Damage to a header that the merge drops changes the header itself: the plan refuses it first.
+    damage("src/part-00001.csv", 3)
+    intercept[HeaderMismatchException](Merger.merge(path("src"), path("out.csv"), MergeOptions(header = true), conf))
+  }
+
+  test("a damaged part is found through streams too, and a checksum file of another length is refused") {
+    val streamed = new Configuration()
+    streamed.setClass("fs.faulty.impl", classOf[FaultyFileSystem], classOf[org.apache.hadoop.fs.FileSystem])
+    parts()
+    damage("src/part-00000.csv", 900)
+    intercept[MergeFailedException](
+      Merger.merge(s"faulty://${path("src")}", s"faulty://${path("out.csv")}", MergeOptions(), streamed)
+    ).getMessage should include("part-00000.csv")
+
+    checksummed("more/part-00000.csv", "1\n")
+    Files.write(dir.resolve("more/part-00000.csv"), "1\n2\n".getBytes(UTF_8), StandardOpenOption.APPEND)
+    intercept[MergeFailedException](Merger.merge(path("more"), path("more.csv"), MergeOptions(), conf))
+  }
+
+  test("compressed parts whose header is recoded are checked as they are read") {
+    Seq(0, 1).foreach { i =>
+      val out = localFs.create(hadoopPath(s"gz/part-0000$i.csv.gz"))
+      try out.write(gzip(s"h\n$i\n"))
+      finally out.close()
+    }
+    Merger.merge(path("gz"), path("out.csv.gz"), MergeOptions(header = true), conf)
+    decoded(format.Codec.Gzip, "out.csv.gz") shouldBe "h\n0\n1\n"
+    damage("gz/part-00001.csv.gz", 12)
+    intercept[MergeFailedException](
+      Merger.merge(path("gz"), path("again.csv.gz"), MergeOptions(header = true), conf)
+    ).getMessage should include("part-00001.csv.gz")
+  }
+}

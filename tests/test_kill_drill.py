@@ -1,0 +1,231 @@
+"""kill -9 at moments spread over the life of a merge and of write_single: after each, the target is the old
+file or the whole new one, the sources are whole, and the next run to the same target leaves no hidden file.
+
+A merge runs in a JVM of its own (``sparkmerge.MergeMain``), write_single in a Python process with its own
+Spark; each is killed outright (SIGKILL, no shutdown hook), at fractions of the time an uninterrupted run took.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+import pyspark
+import pytest
+from conftest import Hdfs, python_env, run_python
+from pyspark.sql import SparkSession
+
+import sparkmerge
+from sparkmerge._plain_jvm import command
+
+OLD = b"the old file\n"
+ROUNDS = 8
+WAIT_SECONDS = 120
+
+
+def hidden_in(directory: Path) -> list[str]:
+    return sorted(name for name in os.listdir(directory) if ".sparkmerge-" in name)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def merge_jvm(source: str, target: str, *jvm_options: str) -> subprocess.Popen[bytes]:
+    """MergeMain with overwrite, in a JVM of its own: the process a kill -9 ends at once."""
+    java = command([source, target, "--overwrite", "--json"])
+    return subprocess.Popen(
+        [java[0], *jvm_options, *java[1:]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def lifetime(start: Callable[[], subprocess.Popen[bytes]]) -> float:
+    """How long an uninterrupted run takes, start to end."""
+    began = time.monotonic()
+    assert start().wait(timeout=WAIT_SECONDS) == 0
+    return time.monotonic() - began
+
+
+def drill(
+    start: Callable[[], subprocess.Popen[bytes]],
+    target_digest: Callable[[], str | None],
+    expected: str,
+    sources_whole: Callable[[], bool],
+    hidden: Callable[[], list[str]],
+    next_run: Callable[[], None],
+    reset: Callable[[], None],
+    rounds: int,
+) -> int:
+    """Kills `rounds` runs at moments spread over an uninterrupted run's time; returns how many of the kills
+    left hidden files, that is, came while the merge was under way."""
+    reset()
+    took = lifetime(start)
+    under_way = 0
+    for round in range(rounds):
+        reset()
+        run = start()
+        time.sleep(took * (round + 0.5) / rounds)
+        run.kill()
+        run.wait(timeout=WAIT_SECONDS)
+        assert target_digest() in (digest(OLD), expected), f"round {round}: the target is neither file"
+        assert sources_whole(), f"round {round}: a source changed"
+        under_way += bool(hidden())
+        next_run()
+        assert target_digest() == expected, f"round {round}: the next run did not merge"
+        assert hidden() == [], f"round {round}: the next run left hidden files"
+    return under_way
+
+
+def test_kill_9_of_a_merge_on_local_disk(spark: SparkSession, tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    line = b"1234567,7654321,0.123456\n"
+    parts = [(b"%05d" % i) + line[5:] + line * (600_000 + i) for i in range(16)]  # about 230 MiB
+    for i, data in enumerate(parts):
+        (source / f"part-{i:05d}-drill-c000.csv").write_bytes(data)
+    sizes = {p.name: p.stat().st_size for p in source.iterdir()}
+    target = tmp_path / "out.csv"
+    expected = digest(b"".join(parts))
+
+    under_way = drill(
+        start=lambda: merge_jvm(str(source), str(target)),
+        target_digest=lambda: digest(target.read_bytes()) if target.exists() else None,
+        expected=expected,
+        sources_whole=lambda: {p.name: p.stat().st_size for p in source.iterdir()} == sizes,
+        hidden=lambda: hidden_in(tmp_path),
+        next_run=lambda: sparkmerge.merge(spark, source, target, overwrite=True) and None,
+        reset=lambda: target.write_bytes(OLD),
+        rounds=ROUNDS,
+    )
+
+    assert under_way >= 1, "no kill came while a merge was under way: the drill tested nothing"
+
+
+def test_kill_9_of_a_merge_on_hdfs(spark: SparkSession, hdfs: Hdfs, root: str) -> None:
+    source, target = f"{root}/src", f"{root}/out.csv"
+    spark.range(0, 3_000_000, 1, 12).selectExpr("id", "id * 7 AS b", "uuid() AS c").write.csv(source)
+    parts = {part: digest(hdfs.read(part)) for part in hdfs.parts(source)}
+    expected = digest(b"".join(hdfs.read(part) for part in hdfs.parts(source)))
+    client = (
+        "-Dspark.hadoop.dfs.replication=1",
+        "-Dspark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms=5",
+    )
+
+    under_way = drill(
+        start=lambda: merge_jvm(source, target, *client),
+        target_digest=lambda: digest(hdfs.read(target)) if hdfs.exists(target) else None,
+        expected=expected,
+        sources_whole=lambda: {part: digest(hdfs.read(part)) for part in hdfs.parts(source)} == parts,
+        hidden=lambda: [name for name in hdfs.listing(root) if ".sparkmerge-" in name],
+        next_run=lambda: sparkmerge.merge(spark, source, target, overwrite=True) and None,
+        reset=lambda: hdfs.write_over(target, OLD),
+        rounds=ROUNDS // 2,
+    )
+
+    assert under_way >= 1, "no kill came while a merge was under way: the drill tested nothing"
+
+
+WRITE_SINGLE = """
+import sys
+from pyspark.sql import SparkSession
+import sparkmerge
+
+builder = SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
+spark = sparkmerge.configure(builder).getOrCreate()
+df = spark.range(0, 4_000_000, 1, 16).selectExpr("id", "uuid() AS u")
+sparkmerge.write_single(df, sys.argv[1], header=True, mode="overwrite")
+"""
+
+
+@pytest.mark.skipif(
+    pyspark.__version__.startswith("3."),
+    reason="the write_single drill runs once, on Spark 4: the engine under it is the merge the 3.5 run drills",
+)
+def test_kill_9_of_write_single_leaves_the_old_file_and_nothing_the_next_run_keeps(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    target = tmp_path / "out.csv"
+
+    def start() -> subprocess.Popen[bytes]:
+        # A session of its own, as a shell starts a job: the kill takes the driver and its JVM at once.
+        return subprocess.Popen(
+            [sys.executable, "-c", WRITE_SINGLE, str(target)],
+            env=python_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def killed_at(seconds: float) -> None:
+        run = start()
+        time.sleep(seconds)
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait(timeout=WAIT_SECONDS)
+
+    target.write_bytes(OLD)
+    began = time.monotonic()
+    assert start().wait(timeout=WAIT_SECONDS) == 0
+    took = time.monotonic() - began
+    rows = target.read_bytes().count(b"\n")
+    assert rows == 4_000_001
+    under_way = 0
+    for fraction in (0.55, 0.7, 0.85):
+        target.write_bytes(OLD)
+        killed_at(took * fraction)
+        content = target.read_bytes()
+        assert content == OLD or content.count(b"\n") == rows
+        under_way += bool(hidden_in(tmp_path))
+        # The next run, in this test's own session: same target, the killed one's files are cleaned.
+        df = spark.range(0, 10, 1, 2)
+        sparkmerge.write_single(df, target, mode="overwrite")
+        assert hidden_in(tmp_path) == []
+    assert under_way >= 1, "no kill came while write_single was under way: the drill tested nothing"
+
+
+def big_source(directory: Path) -> Path:
+    """About 300 MiB in 12 parts: a merge that lasts long enough to be stopped half way."""
+    directory.mkdir()
+    for i in range(12):
+        (directory / f"part-{i:05d}.csv").write_bytes(b"0123456789,abcdef\n" * 1_500_000)
+    return directory
+
+
+def under_way(run: subprocess.Popen[bytes], directory: Path) -> bool:
+    """Waits until the merge has a hidden file in `directory`; False if it ended first."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not hidden_in(directory) and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return bool(hidden_in(directory)) and run.poll() is None
+
+
+def test_sigterm_mid_merge_removes_its_hidden_file(tmp_path: Path) -> None:
+    # What YARN, systemd and `timeout` send: the JVM's shutdown hook removes the merge's hidden file.
+    run = merge_jvm(str(big_source(tmp_path / "src")), str(tmp_path / "out.csv"))
+    assert under_way(run, tmp_path), "the merge ended before it could be stopped"
+    run.send_signal(signal.SIGTERM)
+
+    assert run.wait(timeout=WAIT_SECONDS) == 128 + signal.SIGTERM
+    assert hidden_in(tmp_path) == []
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_the_command_line_cleans_what_a_killed_merge_left(tmp_path: Path) -> None:
+    source = big_source(tmp_path / "src")
+    run = merge_jvm(str(source), str(tmp_path / "out.csv"))
+    assert under_way(run, tmp_path), "the merge ended before it could be killed"
+    run.kill()
+    run.wait(timeout=WAIT_SECONDS)
+    left = hidden_in(tmp_path)
+    assert left
+
+    cleaned = run_python("-m", "sparkmerge", "--clean", str(tmp_path), cwd=tmp_path)
+
+    assert cleaned.returncode == 0, cleaned.stderr
+    assert cleaned.stdout.splitlines() == [f"removed file:{tmp_path / name}" for name in left]
+    assert hidden_in(tmp_path) == []
