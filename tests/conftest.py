@@ -113,6 +113,15 @@ class Hdfs:
         finally:
             stream.close()
 
+    def checksum(self, path: str) -> str:
+        """HDFS's checksum of a file (of its blocks' checksums): the same for the same bytes and block size."""
+        return str(self._fs.getFileChecksum(self._path(path)).toString())
+
+    def checksum_of(self, data: bytes, path: str) -> str:
+        """The checksum ``data`` has, written at ``path``."""
+        self.write_over(path, data)
+        return self.checksum(path)
+
     def home(self) -> str:
         """The directory a path without a leading slash is relative to on this HDFS."""
         return str(self._fs.getHomeDirectory().toString())

@@ -45,35 +45,65 @@ def merge_jvm(source: str, target: str, *jvm_options: str) -> subprocess.Popen[b
     )
 
 
-def lifetime(start: Callable[[], subprocess.Popen[bytes]]) -> float:
-    """How long an uninterrupted run takes, start to end."""
+def timeline(
+    start: Callable[[], subprocess.Popen[bytes]], hidden: Callable[[], list[str]]
+) -> tuple[float, float]:
+    """When, in an uninterrupted run, its hidden file first shows (the merge is under way), and when it ends."""
     began = time.monotonic()
-    assert start().wait(timeout=WAIT_SECONDS) == 0
-    return time.monotonic() - began
+    run = start()
+    seen = None
+    while run.poll() is None and time.monotonic() - began < WAIT_SECONDS:
+        if seen is None and hidden():
+            seen = time.monotonic() - began
+        time.sleep(0.005)
+    assert run.wait(timeout=WAIT_SECONDS) == 0
+    ended = time.monotonic() - began
+    return (seen if seen is not None else ended), ended
+
+
+def kill_at(
+    run: subprocess.Popen[bytes], seconds: float, under_way_at: float, hidden: Callable[[], list[str]]
+) -> None:
+    """Kills the run `seconds` after its start; a moment after the merge got under way is counted from when it
+    did in this run, so that starting the JVM, which varies, does not move the kill out of the merge."""
+    began = time.monotonic()
+    if seconds >= under_way_at:
+        while not hidden() and run.poll() is None and time.monotonic() - began < WAIT_SECONDS:
+            time.sleep(0.002)
+        time.sleep(seconds - under_way_at)
+    else:
+        time.sleep(seconds)
+    run.kill()
+    run.wait(timeout=WAIT_SECONDS)
 
 
 def drill(
     start: Callable[[], subprocess.Popen[bytes]],
     target_digest: Callable[[], str | None],
     expected: str,
+    old: str,
     sources_whole: Callable[[], bool],
     hidden: Callable[[], list[str]],
     next_run: Callable[[], None],
     reset: Callable[[], None],
     rounds: int,
 ) -> int:
-    """Kills `rounds` runs at moments spread over an uninterrupted run's time; returns how many of the kills
-    left hidden files, that is, came while the merge was under way."""
+    """Kills `rounds` runs at moments spread over an uninterrupted run's life, most of them while it merges;
+    returns how many of the kills left hidden files, that is, came while the merge was under way."""
     reset()
-    took = lifetime(start)
+    under_way_at, ended = timeline(start, hidden)
+    reset()
+    # A quarter of the kills before the merge starts, the rest spread over the merge, its end included.
+    moments = [under_way_at * (i + 1) / (rounds // 4 + 1) for i in range(rounds // 4)]
+    moments += [
+        under_way_at + (ended - under_way_at) * (i + 0.5) / (rounds - len(moments))
+        for i in range(rounds - len(moments))
+    ]
     under_way = 0
-    for round in range(rounds):
+    for round, moment in enumerate(moments):
         reset()
-        run = start()
-        time.sleep(took * (round + 0.5) / rounds)
-        run.kill()
-        run.wait(timeout=WAIT_SECONDS)
-        assert target_digest() in (digest(OLD), expected), f"round {round}: the target is neither file"
+        kill_at(start(), moment, under_way_at, hidden)
+        assert target_digest() in (old, expected), f"round {round}: the target is neither file"
         assert sources_whole(), f"round {round}: a source changed"
         under_way += bool(hidden())
         next_run()
@@ -86,7 +116,7 @@ def test_kill_9_of_a_merge_on_local_disk(spark: SparkSession, tmp_path: Path) ->
     source = tmp_path / "src"
     source.mkdir()
     line = b"1234567,7654321,0.123456\n"
-    parts = [(b"%05d" % i) + line[5:] + line * (600_000 + i) for i in range(16)]  # about 230 MiB
+    parts = [(b"%05d" % i) + line[5:] + line * (400_000 + i) for i in range(16)]  # about 150 MiB
     for i, data in enumerate(parts):
         (source / f"part-{i:05d}-drill-c000.csv").write_bytes(data)
     sizes = {p.name: p.stat().st_size for p in source.iterdir()}
@@ -97,6 +127,7 @@ def test_kill_9_of_a_merge_on_local_disk(spark: SparkSession, tmp_path: Path) ->
         start=lambda: merge_jvm(str(source), str(target)),
         target_digest=lambda: digest(target.read_bytes()) if target.exists() else None,
         expected=expected,
+        old=digest(OLD),
         sources_whole=lambda: {p.name: p.stat().st_size for p in source.iterdir()} == sizes,
         hidden=lambda: hidden_in(tmp_path),
         next_run=lambda: sparkmerge.merge(spark, source, target, overwrite=True) and None,
@@ -109,19 +140,21 @@ def test_kill_9_of_a_merge_on_local_disk(spark: SparkSession, tmp_path: Path) ->
 
 def test_kill_9_of_a_merge_on_hdfs(spark: SparkSession, hdfs: Hdfs, root: str) -> None:
     source, target = f"{root}/src", f"{root}/out.csv"
-    spark.range(0, 3_000_000, 1, 12).selectExpr("id", "id * 7 AS b", "uuid() AS c").write.csv(source)
-    parts = {part: digest(hdfs.read(part)) for part in hdfs.parts(source)}
-    expected = digest(b"".join(hdfs.read(part) for part in hdfs.parts(source)))
+    spark.range(0, 1_500_000, 1, 12).selectExpr("id", "id * 7 AS b", "uuid() AS c").write.csv(source)
+    # HDFS's own checksums of the files, compared in the JVM: reading them into Python would take longer.
+    parts = {part: hdfs.checksum(part) for part in hdfs.parts(source)}
     client = (
         "-Dspark.hadoop.dfs.replication=1",
         "-Dspark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms=5",
     )
+    sparkmerge.merge(spark, source, f"{root}/reference.csv")
 
     under_way = drill(
         start=lambda: merge_jvm(source, target, *client),
-        target_digest=lambda: digest(hdfs.read(target)) if hdfs.exists(target) else None,
-        expected=expected,
-        sources_whole=lambda: {part: digest(hdfs.read(part)) for part in hdfs.parts(source)} == parts,
+        target_digest=lambda: hdfs.checksum(target) if hdfs.exists(target) else None,
+        expected=hdfs.checksum(f"{root}/reference.csv"),
+        old=hdfs.checksum_of(OLD, f"{root}/old.csv"),
+        sources_whole=lambda: {part: hdfs.checksum(part) for part in hdfs.parts(source)} == parts,
         hidden=lambda: [name for name in hdfs.listing(root) if ".sparkmerge-" in name],
         next_run=lambda: sparkmerge.merge(spark, source, target, overwrite=True) and None,
         reset=lambda: hdfs.write_over(target, OLD),
@@ -138,7 +171,7 @@ import sparkmerge
 
 builder = SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
 spark = sparkmerge.configure(builder).getOrCreate()
-df = spark.range(0, 4_000_000, 1, 16).selectExpr("id", "uuid() AS u")
+df = spark.range(0, 1_000_000, 1, 16).selectExpr("id", "uuid() AS u")
 sparkmerge.write_single(df, sys.argv[1], header=True, mode="overwrite")
 """
 
@@ -173,7 +206,7 @@ def test_kill_9_of_write_single_leaves_the_old_file_and_nothing_the_next_run_kee
     assert start().wait(timeout=WAIT_SECONDS) == 0
     took = time.monotonic() - began
     rows = target.read_bytes().count(b"\n")
-    assert rows == 4_000_001
+    assert rows == 1_000_001
     under_way = 0
     for fraction in (0.55, 0.7, 0.85):
         target.write_bytes(OLD)

@@ -75,6 +75,7 @@ class FaultSuite extends AnyFunSuite with Matchers with LocalFiles {
       n += 1
     }
     reached shouldBe false // every call of the operation was made to fail once
+    info(s"${n - 1} faults injected, each merge checked after it")
   }
 
   private def deleteTree(relative: String): Unit =
