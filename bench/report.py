@@ -88,13 +88,15 @@ def table(r: dict[str, Any]) -> str:
         "**Merging the same parts: sparkmerge against cat** "
         f"(page cache warm; median of {len(r['merge']['merge_runs'])} runs)",
         "",
-        "| parts | MiB | merge s | cat s | merge throughput / cat |",
-        "|---|---:|---:|---:|---:|",
+        "| parts | MiB | merge s | of which checking checksums | cat s | merge throughput / cat |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for key in ("merge", "small_parts"):
         x = r[key]
+        unchecked = x.get("unchecked_seconds")
+        check = f"{x['merge_seconds'] - unchecked:.2f}" if unchecked is not None else "no .crc files"
         lines.append(
-            f"| {x['files']:,} | {x['bytes'] / 2**20:.0f} | {x['merge_seconds']:.2f} | "
+            f"| {x['files']:,} | {x['bytes'] / 2**20:.0f} | {x['merge_seconds']:.2f} | {check} | "
             f"{x['cat_seconds']:.2f} | {x['merge_vs_cat_throughput']:.2f} |"
         )
     if r.get("memory"):

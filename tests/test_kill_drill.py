@@ -109,6 +109,7 @@ def drill(
         next_run()
         assert target_digest() == expected, f"round {round}: the next run did not merge"
         assert hidden() == [], f"round {round}: the next run left hidden files"
+    print(f"kill -9 drill: {rounds} rounds, {under_way} killed while merging, files lost: 0")
     return under_way
 
 
@@ -218,6 +219,9 @@ def test_kill_9_of_write_single_leaves_the_old_file_and_nothing_the_next_run_kee
         df = spark.range(0, 10, 1, 2)
         sparkmerge.write_single(df, target, mode="overwrite")
         assert hidden_in(tmp_path) == []
+    print(
+        f"kill -9 drill of write_single: 3 rounds, {under_way} killed while writing or merging, files lost: 0"
+    )
     assert under_way >= 1, "no kill came while write_single was under way: the drill tested nothing"
 
 
@@ -261,4 +265,24 @@ def test_the_command_line_cleans_what_a_killed_merge_left(tmp_path: Path) -> Non
 
     assert cleaned.returncode == 0, cleaned.stderr
     assert cleaned.stdout.splitlines() == [f"removed file:{tmp_path / name}" for name in left]
+    assert hidden_in(tmp_path) == []
+
+
+def test_two_processes_racing_for_one_target_make_one_winner(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    for i in range(8):
+        (source / f"part-{i:05d}.csv").write_bytes(b"%d,abcdefghij\n" % i * 300_000)
+    expected = b"".join((source / f"part-{i:05d}.csv").read_bytes() for i in range(8))
+    for round in range(6):
+        target = tmp_path / f"out-{round}.csv"
+        runs = [
+            subprocess.Popen(command([str(source), str(target), "--json"]), stdout=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        outputs = [run.communicate(timeout=WAIT_SECONDS)[0] for run in runs]
+        codes = sorted(run.returncode for run in runs)
+        assert codes == [0, 1], outputs
+        assert any('"error":"TargetExistsException"' in output for output in outputs), outputs
+        assert target.read_bytes() == expected
     assert hidden_in(tmp_path) == []

@@ -56,6 +56,7 @@ object SparkParts {
     val moved = new Path(dataDir, s".header-${rendered.name}")
     if (!fs.rename(rendered.path, moved))
       throw new MergeFailedException(s"could not move the rendered header ${rendered.path} to $moved", null)
-    rendered.copy(path = moved)
+    // The checksummed file system moves a checksum file with its file, to the name it gives every file's.
+    rendered.copy(path = moved, checksum = rendered.checksum.map(_ => new Path(dataDir, s".${moved.getName}.crc")))
   }
 }
