@@ -29,23 +29,33 @@ object LocalCopy {
   ): Copied = {
     val buffer = ByteBuffer.allocateDirect(bufferBytes)
     val lineEnds = new LineEnds(plan)
+    val checker = if (plan.pieces.exists(_.checksum.isDefined)) Some(new Checker) else None
     var written = 0L
-    plan.pieces.zipWithIndex.foreach { case (piece, index) =>
-      val (added, last) = copy(fs, piece, out, buffer, progress)
-      val separator = lineEnds.after(index, piece, last)
-      if (separator.nonEmpty) {
-        if (buffer.remaining < separator.length) flush(out, buffer)
-        buffer.put(separator)
+    try
+      plan.pieces.zipWithIndex.foreach { case (piece, index) =>
+        val (added, last) = copy(fs, piece, out, buffer, progress, checker)
+        val separator = lineEnds.after(index, piece, last)
+        if (separator.nonEmpty) {
+          if (buffer.remaining < separator.length) flush(out, buffer)
+          buffer.put(separator)
+        }
+        progress.fileDone(piece.files)
+        written += added + separator.length
       }
-      progress.fileDone(piece.files)
-      written += added + separator.length
-    }
+    finally checker.foreach(_.close())
     flush(out, buffer)
     Copied(written, lineEnds.added)
   }
 
   /** The bytes the piece added and the last of them (-1 if none, or unknown). */
-  private def copy(fs: RawLocalFileSystem, piece: Piece, out: FileChannel, buffer: ByteBuffer, p: MergeProgress) =
+  private def copy(
+      fs: RawLocalFileSystem,
+      piece: Piece,
+      out: FileChannel,
+      buffer: ByteBuffer,
+      p: MergeProgress,
+      checker: Option[Checker]
+  ) =
     piece match {
       case resumed: Piece.Resumed =>
         p.settle(resumed.length) // already in the file: nothing to read
@@ -60,7 +70,7 @@ object LocalCopy {
               check.foreach(c => checkHeader(in, tail.offset, c))
               in.position(tail.offset)
               p.advance(tail.offset)
-              drain(in, out, buffer, p, check)
+              drain(in, out, buffer, p, check.map(c => (c, checker.get)))
             case recoded: Piece.Recoded =>
               flush(out, buffer)
               val raw = Channels.newInputStream(in)
@@ -70,7 +80,7 @@ object LocalCopy {
               input.foreach(_.finish())
               p.advance(recoded.length)
               (written, -1)
-            case _ => drain(in, out, buffer, p, check)
+            case _ => drain(in, out, buffer, p, check.map(c => (c, checker.get)))
           }
           if (!piece.isInstanceOf[Piece.Recoded]) check.foreach(_.finish())
           copied
@@ -94,21 +104,27 @@ object LocalCopy {
       out: FileChannel,
       buffer: ByteBuffer,
       progress: MergeProgress,
-      check: Option[ChecksumCheck]
+      check: Option[(ChecksumCheck, Checker)]
   ): (Long, Int) = {
     var total = 0L
     var last = -1
+    var unchecked = buffer.position() // the bytes before are earlier pieces', checked already
     var n = in.read(buffer)
     while (n >= 0) {
-      if (n > 0) {
-        last = buffer.get(buffer.position() - 1) & 0xff
-        check.foreach(_.update(buffer, buffer.position() - n, buffer.position()))
-      }
+      if (n > 0) last = buffer.get(buffer.position() - 1) & 0xff
       total += n
       progress.advance(n)
-      if (!buffer.hasRemaining) flush(out, buffer)
+      if (!buffer.hasRemaining) {
+        // The check reads the buffer on another core while this one writes it out: the data is read once
+        // from memory by each, and the check costs next to no time. Nothing fills the buffer before both end.
+        val checking = check.map { case (c, checker) => checker.update(c, buffer, unchecked, buffer.position()) }
+        flush(out, buffer)
+        checking.foreach(Checker.await)
+        unchecked = 0
+      }
       n = in.read(buffer)
     }
+    check.foreach(_._1.update(buffer, unchecked, buffer.position()))
     (total, last)
   }
 

@@ -51,6 +51,20 @@ class ChecksumSuite extends AnyFunSuite with Matchers with LocalFiles {
     intercept[HeaderMismatchException](Merger.merge(path("src"), path("out.csv"), MergeOptions(header = true), conf))
   }
 
+  test("bytes checked on another thread while the buffer is written: damage inside a full buffer is found") {
+    // Parts of about 25 KiB through a buffer of 4 KiB: the checks of full buffers run beside their writes.
+    val large = (0 until 3).map(i => (0 until 2500).map(j => f"$i%d$j%05d,n$j\n").mkString)
+    large.zipWithIndex.foreach { case (text, i) => checksummed(f"big/part-$i%05d.csv", text) }
+    val small = MergeOptions(bufferBytes = 4096)
+    Merger.merge(path("big"), path("out.csv"), small, conf)
+    read("out.csv") shouldBe large.mkString
+    damage("big/part-00001.csv", 9000)
+    intercept[MergeFailedException](
+      Merger.merge(path("big"), path("again.csv"), small, conf)
+    ).getMessage should include("bytes 8704 to 9216 do not match")
+    exists("again.csv") shouldBe false
+  }
+
   test("a damaged part is found through streams too, and a checksum file of another length is refused") {
     val streamed = new Configuration()
     streamed.setClass("fs.faulty.impl", classOf[FaultyFileSystem], classOf[org.apache.hadoop.fs.FileSystem])
