@@ -17,8 +17,10 @@ PYTHON_SOURCES := $(shell find python/sparkmerge -name '*.py') python/sparkmerge
 # Fresh virtual environments the built wheel is installed into, one per Spark line.
 WHEEL_SMOKE := .cache/wheel-smoke
 SCALA_SOURCES := $(shell find jvm/src/main -name '*.scala') build.sbt VERSION project/build.properties
-# The test classpath (engine, Spark, Hadoop's MiniDFSCluster) that dev/mini-hdfs runs its HDFS with.
+# The test classpath (engine, Spark, Hadoop's MiniDFSCluster, S3A) that dev/mini-hdfs runs its HDFS with, and
+# the one of the Spark 3.5 line, whose S3A (Hadoop 3.3, AWS SDK v1) the pytest suite puts on that Spark.
 TEST_CLASSPATH := jvm/target/test-classpath.txt
+TEST_CLASSPATH_212 := jvm/target/test-classpath-2.12.txt
 TEST_SOURCES := $(shell find jvm/src/test -name '*.scala')
 
 # pip's downloads are kept in the checkout so that a rerun (and CI on the same machine) reuses them.
@@ -73,6 +75,12 @@ $(TEST_CLASSPATH): $(SCALA_SOURCES) $(TEST_SOURCES)
 	tail -n 1 $@.log | grep test-classes >$@.tmp
 	mv $@.tmp $@
 
+$(TEST_CLASSPATH_212): $(SCALA_SOURCES) $(TEST_SOURCES)
+	@mkdir -p $(@D)
+	$(SBT) "++2.12" "export sparkmerge/Test/fullClasspath" </dev/null >$@.log || { tail -n 30 $@.log; exit 1; }
+	tail -n 1 $@.log | grep test-classes >$@.tmp
+	mv $@.tmp $@
+
 # A real HDFS on 127.0.0.1 in the background (state under .cache/mini-hdfs/); prints its URI last.
 mini-hdfs: $(TEST_CLASSPATH)
 	@dev/mini-hdfs start
@@ -93,13 +101,13 @@ endif
 test: test-jvm test-python test-python35 test-wheel
 
 # The ScalaTest suites on both lines: each against its own Spark and Hadoop (MiniDFSCluster included).
-test-jvm:
-	$(SBT) +test </dev/null
+test-jvm: $(VENV)/.installed
+	SPARKMERGE_PYTHON=$(CURDIR)/$(VENV)/bin/python $(SBT) +test </dev/null
 
 test-python: build $(TEST_CLASSPATH)
 	$(VENV)/bin/python -m pytest tests
 
-test-python35: build $(VENV35)/.installed $(TEST_CLASSPATH)
+test-python35: build $(VENV35)/.installed $(TEST_CLASSPATH) $(TEST_CLASSPATH_212)
 	$(VENV35)/bin/python -m pytest tests
 
 # The built wheel in a clean virtual environment per Spark line (pyspark from pip's cache), run by plain python.

@@ -23,6 +23,9 @@ lazy val sparkmerge = (project in file("jvm"))
     // line lands on, it loads, and the Python wrapper can say which jar the session needs. The tests run on the
     // build's Java 17 and use its API.
     Compile / scalacOptions ++= (if (scalaBinaryVersion.value == "2.12") Seq("-release", "8") else Nil),
+    // The S3 multipart calls, written once per S3A: the source folder of the Hadoop this line's Spark ships.
+    Compile / unmanagedSourceDirectories +=
+      (Compile / sourceDirectory).value / s"hadoop-${hadoopFor(scalaBinaryVersion.value).split('.').take(2).mkString(".")}",
     Test / scalacOptions --= Seq("-release", "8"),
     javacOptions ++= Seq("--release", "8"),
     // What the jar was built for, read by the Python wrapper to refuse a jar of the other Scala line.
@@ -45,6 +48,9 @@ lazy val sparkmerge = (project in file("jvm"))
       Seq(
         "org.apache.spark" %% "spark-sql" % sparkFor(line) % Provided,
         "org.apache.hadoop" % "hadoop-client-api" % hadoopFor(line) % Provided,
+        // S3A and its AWS SDK (v1 in Hadoop 3.3, v2 in 3.4) are the cluster's: compiled against, never bundled.
+        // In the tests they talk to an S3 server on loopback.
+        "org.apache.hadoop" % "hadoop-aws" % hadoopFor(line) % Provided,
         // A real NameNode and DataNode on loopback, shaded to sit beside Spark's own shaded Hadoop client.
         "org.apache.hadoop" % "hadoop-client-minicluster" % hadoopFor(line) % Test,
         "org.scalatest" %% "scalatest" % "3.2.19" % Test

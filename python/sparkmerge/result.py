@@ -15,8 +15,9 @@ JAVA_FIELDS = ("target", "files", "bytes", "strategy", "millis", "reason", "byte
 @dataclass(frozen=True)
 class MergeResult:
     """The file a merge published, how many part files went into it, its length in bytes, the strategy the
-    engine used (``"copy"``, ``"concat"``, or ``"skipped"`` when ``mode="ignore"`` found the target), the
-    wall-clock time of the merge in seconds, and why that strategy (why concat could not be used, say).
+    engine used (``"copy"``, ``"concat"`` on HDFS, ``"server-side"`` on S3, or ``"skipped"`` when ``mode="ignore"``
+    found the target), the wall-clock time of the merge in seconds, and why that strategy (why concat could not
+    be used, say).
     ``bytes_ahead`` of the bytes were copied while Spark still wrote (``write_single`` on local disk), before
     the merge's ``seconds`` began."""
 

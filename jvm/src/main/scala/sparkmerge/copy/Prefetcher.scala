@@ -7,6 +7,7 @@ import scala.collection.mutable
 
 import org.apache.hadoop.fs.{FSDataInputStream, FileSystem}
 
+import sparkmerge.parts.PartFiles
 import sparkmerge.plan.Piece
 
 /**
@@ -46,7 +47,7 @@ final class Prefetcher(fs: FileSystem, pieces: IndexedSeq[Piece], threads: Int, 
     }
 
   private def open(piece: Piece): Opened = {
-    val in = fs.open(piece.path, 64 << 10)
+    val in = PartFiles.open(fs, piece.path, piece.length, PartFiles.Sequential)
     untaken.add(in)
     try
       piece match {

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets.ISO_8859_1
 import org.apache.hadoop.fs.FileSystem
 
 import sparkmerge.UnsupportedFormatException
-import sparkmerge.parts.Part
+import sparkmerge.parts.{Part, PartFiles}
 
 /**
  * Refuses parts that are not lines of text: columnar and container formats carry a header or footer of their
@@ -23,7 +23,7 @@ object BinaryFormats {
     }
     parts.find(p => p.length >= 8 && Codec.of(p) == Codec.Plain).foreach { part =>
       val head, tail = new Array[Byte](4)
-      val in = fs.open(part.path)
+      val in = PartFiles.open(fs, part.path, part.length, PartFiles.Random)
       try {
         in.readFully(0L, head)
         in.readFully(part.length - 4, tail)

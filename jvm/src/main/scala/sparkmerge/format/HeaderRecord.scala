@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets.UTF_8
 import org.apache.hadoop.fs.FileSystem
 
 import sparkmerge.{FirstLine, HeaderMismatchException, MergeFailedException, SparkMergeException}
-import sparkmerge.parts.Part
+import sparkmerge.parts.{Part, PartFiles}
 
 /**
  * The header record of a part, with its line separator, read through the part's codec and found by the CSV
@@ -28,7 +28,7 @@ object HeaderRecord {
     else
       try {
         // Closing the decoder closes the file, and frees what a decoder holds outside the heap (an Inflater).
-        val in = codec.decode(fs.open(part.path, 64 << 10))
+        val in = codec.decode(PartFiles.open(fs, part.path, part.length, PartFiles.Random))
         try find(new Prefix(in), part, dialect)
         finally in.close()
       } catch {

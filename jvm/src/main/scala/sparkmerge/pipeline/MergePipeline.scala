@@ -30,7 +30,7 @@ object MergePipeline {
       destination.checkTarget(options.overwrite)
       destination.cleanLeftovers()
       val parts = PartDiscovery.list(request.fs, request.directory, request.allowEmpty)
-      MergePlanner.plan(request, parts, destination.target, destination.fs)
+      MergePlanner.plan(request, parts, destination)
     }
     execute(plan, request.fs, destination, options, progress)
   }
@@ -58,13 +58,13 @@ object MergePipeline {
     log.debug(plan.describe)
     progress.start(plan.target.toString, plan.files, plan.inputBytes)
     val (ran, staged) = stage(plan, source, destination, options, progress)
-    destination.publish(staged, options.overwrite)
+    val published = destination.publish(staged, options.overwrite)
     progress.finish()
-    val added = staged match {
-      case Staged.Copy(_, _, lineBreaks) if lineBreaks > 0 =>
-        s"; a line break added after $lineBreaks ${if (lineBreaks == 1) "part" else "parts"} that had none"
-      case _ => ""
-    }
+    val lineBreaks = staged.lineBreaksAdded
+    val added =
+      (if (lineBreaks > 0)
+         s"; a line break added after $lineBreaks ${if (lineBreaks == 1) "part" else "parts"} that had none"
+       else "") + (if (published.isEmpty) "" else s"; $published")
     val result = MergeResult(
       plan.target.toString,
       ran.files,
@@ -91,7 +91,7 @@ object MergePipeline {
       progress: MergeProgress
   ): (MergePlan, Staged) =
     plan.strategy match {
-      case Strategy.Copy   => (plan, destination.write(plan, source, options.bufferBytes, progress))
+      case Strategy.Copy | Strategy.ServerSide => (plan, destination.write(plan, source, options.bufferBytes, progress))
       case Strategy.Concat =>
         // Concat consumes the parts: the target is checked once more just before.
         unchanged(destination)(destination.checkTarget(options.overwrite))

@@ -1,12 +1,13 @@
 package sparkmerge.plan
 
-import org.apache.hadoop.fs.{FileSystem, Path}
+import org.apache.hadoop.fs.FileSystem
 import org.slf4j.LoggerFactory
 
 import sparkmerge.UnsupportedFormatException
 import sparkmerge.concat.ConcatSupport
 import sparkmerge.format.{BinaryFormats, Codec}
 import sparkmerge.parts.Part
+import sparkmerge.publish.Destination
 
 /**
  * Turns the listed parts into a [[MergePlan]]: checks that they can be joined, finds their codec, decides what
@@ -16,8 +17,9 @@ import sparkmerge.parts.Part
 object MergePlanner {
   private val log = LoggerFactory.getLogger(getClass)
 
-  /** The plan for `parts` (listed from `request.directory`) into `target`, on the file system `targetFs`. */
-  def plan(request: MergeRequest, parts: Vector[Part], target: Path, targetFs: FileSystem): MergePlan = {
+  /** The plan for `parts` (listed from `request.directory`) into the destination's target. */
+  def plan(request: MergeRequest, parts: Vector[Part], destination: Destination): MergePlan = {
+    val target = destination.target
     val inputs = request.leading ++ parts
     BinaryFormats.refuse(request.fs, inputs)
     val codec = Codec.common(inputs)
@@ -25,8 +27,14 @@ object MergePlanner {
       (if (request.headers) HeaderPieces.of(request.fs, parts, codec, request.dialect) else parts.map(whole))
     val allWhole = pieces.forall(_.isInstanceOf[Piece.Whole])
     val breaks = if (codec == Codec.Plain) request.lineBreaks else None
-    ConcatSupport
-      .whyNot(request.fs, targetFs, inputs, request.consumable, allWhole)
+    // On an object store there is no concat and nothing to consume: the store copies the parts, or this JVM does.
+    if (destination.objectStore) destination.whyNotInStore(request.fs) match {
+      case None =>
+        MergePlan(target, pieces, Strategy.ServerSide, codec, parts.size, "the store copies the parts' byte ranges", breaks)
+      case Some(reason) => MergePlan(target, pieces, Strategy.Copy, codec, parts.size, reason, breaks)
+    }
+    else ConcatSupport
+      .whyNot(request.fs, destination.fs, inputs, request.consumable, allWhole)
       .orElse(unended(request, inputs)) match {
       case None =>
         MergePlan(target, pieces, Strategy.Concat, codec, parts.size, "the parts' blocks join in place", breaks)

@@ -15,4 +15,10 @@ object Strategy {
    * Consumes the parts, so it is chosen only where they may go.
    */
   case object Concat extends Strategy("concat")
+
+  /**
+   * S3's multipart upload copy: the store assembles the target from byte ranges of the parts, which never pass
+   * through this JVM; only parts too small for a range of their own are read and uploaded. Keeps the parts.
+   */
+  case object ServerSide extends Strategy("server-side")
 }

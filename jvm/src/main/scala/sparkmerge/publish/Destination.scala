@@ -1,17 +1,21 @@
 package sparkmerge.publish
 
+import java.io.IOException
+
 import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.fs.{FileSystem, Path, RawLocalFileSystem}
 
-import sparkmerge.MergeProgress
-import sparkmerge.parts.DataFileSystem
+import sparkmerge.{FirstLine, MergeFailedException, MergeProgress, SparkMergeException}
+import sparkmerge.objectstore.{MultipartDestination, PartLimits, S3AStores, StreamingDestination}
+import sparkmerge.parts.{DataFileSystem, ObjectStores}
 import sparkmerge.plan.MergePlan
 
 /**
  * Where a merge's file goes, decided once per merge from the target's file system: how the merged bytes are
  * written and how the finished file is published. The destinations so far write a hidden file beside the target
- * and publish it with a rename ([[RenamingDestination]]). A store where a rename is a copy of the data (S3) plugs
- * in here as a destination that writes a multipart upload and publishes by completing it.
+ * and publish it with a rename ([[RenamingDestination]]). On S3, where a rename is a copy of the data, the
+ * destination writes a multipart upload and publishes by completing it
+ * ([[sparkmerge.objectstore.MultipartDestination]]).
  */
 trait Destination {
 
@@ -25,6 +29,15 @@ trait Destination {
   def dataFs: FileSystem
 
   def exists: Boolean = fs.exists(target)
+
+  /** A store of objects, not files: the plan speaks of what applies there, not of concat or renames. */
+  def objectStore: Boolean = false
+
+  /**
+   * Why the store cannot build the target from the parts (read through `source`) itself, or None where it can
+   * (S3's multipart copy). No file system but S3 does.
+   */
+  def whyNotInStore(source: FileSystem): Option[String] = Some(s"${target.toUri.getScheme} copies nothing itself")
 
   /** Fails early, before any data moves, on a target that may not be written. */
   def checkTarget(overwrite: Boolean): Unit = Publisher.checkTarget(fs, target, overwrite)
@@ -41,8 +54,27 @@ trait Destination {
    */
   def write(plan: MergePlan, source: FileSystem, bufferBytes: Int, progress: MergeProgress): Staged
 
-  /** Puts what was staged at the target, or fails with the target as it was and nothing of a copy left. */
-  def publish(staged: Staged, overwrite: Boolean): Unit
+  /**
+   * Puts what was staged at the target, or fails with the target as it was and nothing of a copy left. Returns
+   * what the result's reason should add, if anything.
+   */
+  def publish(staged: Staged, overwrite: Boolean): String
+
+  /** `body`, whose failures of the file system leave target and sources as they were, and say so. */
+  protected def unchanged[T](body: => T): T =
+    try body
+    catch { case e: IOException => throw failing(e) }
+
+  /** An error of the file system as one line that names the target; sparkmerge's own errors as they are. */
+  protected def failing(e: Throwable): Throwable = e match {
+    case known: SparkMergeException => known
+    case io: IOException            =>
+      new MergeFailedException(
+        s"merging into $target failed, the target and the sources are unchanged: ${FirstLine.of(io)}",
+        io
+      )
+    case other => other
+  }
 }
 
 object Destination {
@@ -52,7 +84,14 @@ object Destination {
     val qualified = fs.makeQualified(target)
     DataFileSystem.of(fs) match {
       case raw: RawLocalFileSystem => new LocalFileDestination(qualified, fs, raw)
-      case _                       => new FileSystemDestination(qualified, fs)
+      case _ if ObjectStores.is(fs) =>
+        S3AStores.of(fs) match {
+          case Right(store)                                                 => new MultipartDestination(qualified, fs, store, PartLimits.of(conf))
+          case Left(why) if fs.hasPathCapability(qualified, StreamingDestination.Abortable) =>
+            new StreamingDestination(qualified, fs, why)
+          case Left(_) => new FileSystemDestination(qualified, fs)
+        }
+      case _ => new FileSystemDestination(qualified, fs)
     }
   }
 }

@@ -5,7 +5,7 @@ import java.io.IOException
 import org.apache.hadoop.fs.{FileSystem, Path}
 import org.slf4j.LoggerFactory
 
-import sparkmerge.{FirstLine, MergeFailedException, MergeProgress, SparkMergeException}
+import sparkmerge.{FirstLine, MergeFailedException, MergeProgress}
 import sparkmerge.copy.{Copied, StreamCopy}
 import sparkmerge.plan.{MergePlan, Piece}
 
@@ -49,20 +49,21 @@ abstract class RenamingDestination extends Destination {
       case e: Throwable =>
         Publisher.discard(fs, file)
         ShutdownCleanup.release(fs, file)
-        throw unchanged(e)
+        throw failing(e)
     }
   }
 
-  final def publish(staged: Staged, overwrite: Boolean): Unit =
+  final def publish(staged: Staged, overwrite: Boolean): String =
     try {
       checkTarget(overwrite)
       place(staged.path, overwrite)
+      ""
     } catch {
       case e: IOException =>
         staged match {
           case Staged.Copy(file, _, _) =>
             Publisher.discard(fs, file)
-            throw unchanged(e)
+            throw failing(e)
           case Staged.Sole(file, _) =>
             log.error(s"sparkmerge: the merged data is in $file", e)
             throw new MergeFailedException(
@@ -70,6 +71,7 @@ abstract class RenamingDestination extends Destination {
                 s"the merged data is in $file",
               e
             )
+          case other => throw new IllegalArgumentException(s"nothing to rename in $other", e)
         }
     } finally ShutdownCleanup.release(fs, staged.path)
 
@@ -85,15 +87,5 @@ abstract class RenamingDestination extends Destination {
     val stream = out.create(file, false, bufferBytes)
     try StreamCopy.run(source, plan, stream, bufferBytes, progress)
     finally stream.close()
-  }
-
-  private def unchanged(e: Throwable): Throwable = e match {
-    case known: SparkMergeException => known
-    case io: IOException            =>
-      new MergeFailedException(
-        s"merging into $target failed, the target and the sources are unchanged: ${FirstLine.of(io)}",
-        io
-      )
-    case other => other
   }
 }

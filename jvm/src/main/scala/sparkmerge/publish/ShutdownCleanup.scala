@@ -16,12 +16,30 @@ object ShutdownCleanup {
   private val HookPriority = FileSystem.SHUTDOWN_HOOK_PRIORITY + 10
 
   private val pending = ConcurrentHashMap.newKeySet[(FileSystem, Path)]()
+  private val actions = ConcurrentHashMap.newKeySet[Runnable]()
 
   private lazy val installed: Boolean = {
     ShutdownHookManager
       .get()
-      .addShutdownHook(() => pending.forEach { case (fs, path) => remove(fs, path) }, HookPriority)
+      .addShutdownHook(
+        () => {
+          actions.forEach(action => run(action))
+          pending.forEach { case (fs, path) => remove(fs, path) }
+        },
+        HookPriority
+      )
     true
+  }
+
+  /** `action` (an abort of an upload, say) runs should the JVM stop before [[cancel]]. */
+  def onStop(action: Runnable): Unit = {
+    if (installed) actions.add(action)
+    ()
+  }
+
+  def cancel(action: Runnable): Unit = {
+    actions.remove(action)
+    ()
   }
 
   /** `path` (a hidden file, or a hidden directory and all in it) goes, should the JVM stop before [[release]]. */
@@ -47,6 +65,10 @@ object ShutdownCleanup {
     try body
     finally release(fs, path)
   }
+
+  private def run(action: Runnable): Unit =
+    try action.run()
+    catch { case _: Exception => () } // the JVM is going: there is no one left to tell
 
   private def remove(fs: FileSystem, path: Path): Unit =
     try { fs.delete(path, true); () }

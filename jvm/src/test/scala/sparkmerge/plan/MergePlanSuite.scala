@@ -7,13 +7,14 @@ import org.scalatest.matchers.should.Matchers
 
 import sparkmerge.format.Codec
 import sparkmerge.parts.{DataFileSystem, PartDiscovery}
+import sparkmerge.publish.Destination
 
 class MergePlanSuite extends AnyFunSuite with Matchers with LocalFiles {
 
   private def plan(relative: String, headers: Boolean = false): MergePlan = {
     val fs = DataFileSystem.of(localFs)
     val parts = PartDiscovery.list(fs, hadoopPath(relative))
-    MergePlanner.plan(MergeRequest(fs, hadoopPath(relative), headers = headers), parts, hadoopPath("out.csv"), fs)
+    MergePlanner.plan(MergeRequest(fs, hadoopPath(relative), headers = headers), parts, Destination.of(hadoopPath("out.csv"), conf))
   }
 
   test("a plan is a value: its length and description come without a file system") {

@@ -1,0 +1,134 @@
+package sparkmerge.objectstore
+
+import java.io.IOException
+import java.util.concurrent.ConcurrentHashMap
+
+import org.apache.hadoop.fs.{FileSystem, Path}
+import org.slf4j.LoggerFactory
+
+import sparkmerge.{FirstLine, MergeProgress}
+import sparkmerge.plan.MergePlan
+import sparkmerge.publish.{Destination, Leftovers, Publisher, ShutdownCleanup, Staged}
+
+/**
+ * A target on S3, through Apache's S3A: the merge is one multipart upload to the target's key, whose parts the
+ * store copies from the source objects where it can ([[MultipartCopy]]), and publishing it is completing the
+ * upload. The object appears whole, at once, or not at all; there is no hidden object and no rename (which on
+ * S3 would be a second copy of every byte). Without overwrite the completion is conditional, so of two merges
+ * racing for one key exactly one wins. Any failure, and a JVM that is stopped, aborts the upload.
+ */
+final class MultipartDestination(val target: Path, val fs: FileSystem, store: MultipartStore, limits: PartLimits)
+    extends Destination {
+  private val log = LoggerFactory.getLogger(classOf[MultipartDestination])
+  private val key = store.key(target)
+  private val aborts = new ConcurrentHashMap[String, Runnable]()
+
+  def dataFs: FileSystem = fs
+
+  override def objectStore: Boolean = true
+
+  override def whyNotInStore(source: FileSystem): Option[String] = {
+    val uri = source.getUri
+    if (uri.getScheme == "s3a" && uri.getAuthority == store.bucket) None
+    else Some(s"the parts are in $uri, not in the target's bucket ${store.bucket}: their bytes go through this JVM")
+  }
+
+  /**
+   * Hidden objects of merges that died, and their uploads to this key that nobody completed or aborted: a JVM
+   * killed outright aborts nothing. An upload cannot say who started it, so only those older than
+   * [[Leftovers.StaleAfterMillis]] go; the bucket's lifecycle rule is the rest of the answer (README).
+   */
+  override def cleanLeftovers(): Seq[Path] = {
+    val now = System.currentTimeMillis()
+    val stale =
+      try store.uploads(key).filter { case (_, started) => now - started > Leftovers.StaleAfterMillis }
+      catch {
+        case e: IOException =>
+          log.warn(s"sparkmerge: could not list the uploads to $target: ${FirstLine.of(e)}")
+          Seq.empty
+      }
+    stale.foreach { case (upload, _) => abortQuietly(upload) }
+    super.cleanLeftovers() ++ stale.map(_ => target)
+  }
+
+  def write(plan: MergePlan, source: FileSystem, bufferBytes: Int, progress: MergeProgress): Staged = {
+    val upload = unchanged(store.start(key))
+    val abort: Runnable = () => store.abort(key, upload)
+    aborts.put(upload, abort)
+    ShutdownCleanup.onStop(abort)
+    val writer = new MultipartWriter(
+      store,
+      key,
+      upload,
+      limits.fitting(plan.inputBytes),
+      progress,
+      MultipartCopy.readRange(source, progress, bufferBytes)
+    )
+    try {
+      val copied = MultipartCopy.run(source, plan, store, writer, limits, bufferBytes, progress)
+      val etags = writer.finish()
+      val added = copied.lineBreaksAdded.toLong * plan.lineBreaks.fold(0)(_.bytes.length)
+      val expected = plan.expectedBytes.map(_ + added).getOrElse(copied.bytes)
+      if (writer.bytes != expected)
+        throw new IOException(s"the upload holds ${writer.bytes} bytes, but the parts add up to $expected")
+      Staged.Upload(target, writer.bytes, upload, etags, writer.bytesCopied, copied.lineBreaksAdded)
+    } catch {
+      case e: Throwable =>
+        writer.close() // no call of this upload runs on after the abort
+        dropUpload(upload)
+        throw failing(e)
+    } finally writer.close()
+  }
+
+  def publish(staged: Staged, overwrite: Boolean): String = staged match {
+    case uploaded: Staged.Upload =>
+      try {
+        val note = complete(uploaded, overwrite)
+        forget(uploaded.upload)
+        val moved = uploaded.length - uploaded.copied
+        s"the store copied ${mib(uploaded.copied)} itself; ${mib(moved)} went through this JVM" + note
+      } catch {
+        case e: Throwable =>
+          dropUpload(uploaded.upload)
+          throw failing(e)
+      }
+    case other => throw new IllegalArgumentException(s"a multipart destination publishes uploads, not $other")
+  }
+
+  private def complete(uploaded: Staged.Upload, overwrite: Boolean): String = {
+    import MultipartStore.Completion._
+    def unconditional(): Unit = store.complete(key, uploaded.upload, uploaded.etags, ifAbsent = false) match {
+      case Done  => ()
+      case other => throw new IOException(s"the store did not complete the upload to $target: $other")
+    }
+    if (overwrite) { unconditional(); "" }
+    else
+      store.complete(key, uploaded.upload, uploaded.etags, ifAbsent = true) match {
+        case Done             => ""
+        case Exists           => throw Publisher.exists(target, appeared = true)
+        case ConditionRefused =>
+          if (fs.exists(target)) throw Publisher.exists(target, appeared = true)
+          unconditional()
+          "; the store takes no conditional writes, so the target was looked for just before the upload " +
+            "completed: a merge racing for it could still have replaced it"
+      }
+  }
+
+  private def forget(upload: String): Unit = Option(aborts.remove(upload)).foreach(ShutdownCleanup.cancel)
+
+  private def dropUpload(upload: String): Unit = {
+    forget(upload)
+    abortQuietly(upload)
+  }
+
+  // The first error is the one to report; an upload that cannot be aborted is said in the log.
+  private def abortQuietly(upload: String): Unit =
+    try store.abort(key, upload)
+    catch {
+      case e: Exception =>
+        log.warn(s"sparkmerge: could not abort the upload $upload to $target: ${FirstLine.of(e)}; a lifecycle " +
+          "rule for incomplete multipart uploads removes it")
+    }
+
+  private def mib(bytes: Long): String = f"${bytes / 1048576.0}%.1f MiB"
+}

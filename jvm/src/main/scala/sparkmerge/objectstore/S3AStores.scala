@@ -1,0 +1,36 @@
+package sparkmerge.objectstore
+
+import java.util.Locale
+
+import org.apache.hadoop.fs.FileSystem
+
+/**
+ * The multipart calls of a file system, where it is Apache's S3A and this jar can make them. S3A's own client
+ * makes them: hadoop-aws and the AWS SDK are the cluster's, never bundled here. The calls are compiled against
+ * the S3A of the Hadoop each Scala line's Spark ships ([[SdkStore]]: AWS SDK v1 under Hadoop 3.3, v2 under 3.4).
+ */
+object S3AStores {
+
+  private val ApacheS3A = "org.apache.hadoop.fs.s3a.S3AFileSystem"
+
+  /** The store, or why there is none: the merge then copies through this JVM, and says why. */
+  def of(fs: FileSystem): Either[String, MultipartStore] =
+    if (fs.getClass.getName != ApacheS3A)
+      Left(s"${fs.getUri.getScheme}:// is served by ${fs.getClass.getName}, not by Apache's S3A")
+    else if (customerKey(fs))
+      Left("the bucket encrypts with customer keys (SSE-C), which a copy between objects would need again")
+    else
+      try Right(SdkStore(fs))
+      catch {
+        // hadoop-aws of another Hadoop line than this jar's, or no AWS SDK where one was expected
+        case e: LinkageError => Left(s"this jar's S3 calls do not fit the S3A here (${e.getClass.getSimpleName})")
+      }
+
+  private def customerKey(fs: FileSystem): Boolean = {
+    val conf = fs.getConf
+    val algorithm =
+      Option(conf.getTrimmed("fs.s3a.encryption.algorithm"))
+        .orElse(Option(conf.getTrimmed("fs.s3a.server-side-encryption-algorithm")))
+    algorithm.exists(_.toUpperCase(Locale.ROOT) == "SSE-C")
+  }
+}
