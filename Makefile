@@ -27,7 +27,7 @@ TEST_SOURCES := $(shell find jvm/src/test -name '*.scala')
 export PIP_CACHE_DIR := $(CURDIR)/.cache/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build dist demo test test-jvm test-python test-python35 test-wheel lint format clean mini-hdfs mini-hdfs-stop bench
+.PHONY: build dist demo test test-jvm test-python test-python35 test-wheel lint format clean mini-hdfs mini-hdfs-stop bench bench-s3
 
 build: $(PACKAGED_JARS) $(VENV)/.installed
 
@@ -89,8 +89,11 @@ mini-hdfs-stop:
 	@dev/mini-hdfs stop
 
 # `make demo HDFS=1` writes to a mini HDFS, started for it and stopped after: the merge is an HDFS concat.
-demo: build $(if $(filter 1,$(HDFS)),$(TEST_CLASSPATH))
-ifeq ($(HDFS),1)
+# `make demo S3=1` writes to a loopback S3 server through S3A, started and stopped by the demo: server-side.
+demo: build $(if $(filter 1,$(HDFS) $(S3)),$(TEST_CLASSPATH))
+ifeq ($(S3),1)
+	$(VENV)/bin/python demo/recommendations.py --s3 $(DEMO_ARGS)
+else ifeq ($(HDFS),1)
 	uri=$$(dev/mini-hdfs start) && trap 'dev/mini-hdfs stop' EXIT && \
 	  HADOOP_CONF_DIR=$(CURDIR)/.cache/mini-hdfs/conf \
 	  $(VENV)/bin/python demo/recommendations.py --out "$$uri/demo/recommendations.csv" $(DEMO_ARGS)
@@ -124,16 +127,22 @@ bench: build $(TEST_CLASSPATH)
 	$(VENV)/bin/pip install -q -r bench/requirements.txt
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
+# S3 on a loopback server: the store's own copies against the copy through the JVM, and write_single against
+# coalesce(1), all to s3a:// (bench/results/s3.md).
+bench-s3: build $(TEST_CLASSPATH)
+	$(VENV)/bin/pip install -q -r bench/requirements.txt
+	$(VENV)/bin/python bench/s3.py $(BENCH_ARGS)
+
 # scalafmt, the Scala compiler's lint (build.sbt makes its warnings errors), ruff and mypy (strict, on the
 # package; its settings in pyproject.toml): CI fails on any of them; `make format` fixes what scalafmt and ruff find.
 lint: $(LINT_VENV)/.installed
-	$(SBT) scalafmtCheckAll scalafmtSbtCheck +Test/compile </dev/null
+	$(SBT) scalafmtCheckAll scalafmtSbtCheck "++2.12" scalafmtCheck +Test/compile </dev/null
 	$(LINT_VENV)/bin/ruff check python tests demo bench dev
 	$(LINT_VENV)/bin/ruff format --check python tests demo bench dev
 	$(LINT_VENV)/bin/mypy
 
 format: $(LINT_VENV)/.installed
-	$(SBT) scalafmtAll scalafmtSbt </dev/null
+	$(SBT) scalafmtAll scalafmtSbt "++2.12" scalafmt </dev/null
 	$(LINT_VENV)/bin/ruff check --fix python tests demo bench dev
 	$(LINT_VENV)/bin/ruff format python tests demo bench dev
 

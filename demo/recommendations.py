@@ -8,6 +8,7 @@ sparkmerge.write_single, and shows what came out::
     python demo/recommendations.py                      # ~300 MB: 1,500,000 users x top 10
     python demo/recommendations.py --users 20000 --top-n 5 --out /tmp/recs.csv
     python demo/recommendations.py --out hdfs://127.0.0.1:9000/exports/recs.csv   # make demo HDFS=1
+    python demo/recommendations.py --s3              # make demo S3=1: a loopback S3 server, through S3A
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from __future__ import annotations
 import argparse
 import itertools
 import logging
+import sys
 import time
+from pathlib import Path
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -23,6 +26,7 @@ from pyspark.sql import functions as F
 import sparkmerge
 
 PRODUCTS = 250_000
+DEFAULT_OUT = "out/recommendations.csv"
 
 
 def parse_args() -> argparse.Namespace:
@@ -36,10 +40,15 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--out",
-        default="out/recommendations.csv",
+        default=DEFAULT_OUT,
         help="the file to write: a path, or a URI Spark can write, such as hdfs://... (default %(default)s)",
     )
     parser.add_argument("--master", default="local[*]", help="the Spark master (default local[*])")
+    parser.add_argument(
+        "--s3",
+        action="store_true",
+        help="write to a loopback S3 server (moto's, started here and stopped after) through S3A",
+    )
     parser.add_argument("--head", type=int, default=8, help="lines of the file to print (default 8)")
     args = parser.parse_args()
     if args.users < 1 or args.top_n < 1 or args.partitions < 1:
@@ -71,10 +80,25 @@ def main() -> None:
     args = parse_args()
     logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("sparkmerge").setLevel(logging.INFO)
+    if not args.s3:
+        run(args, SparkSession.builder)
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "dev"))
+    import s3_server
+
+    with s3_server.running("sparkmerge-demo") as endpoint:
+        builder = SparkSession.builder.config("spark.driver.extraClassPath", ":".join(s3_server.s3a_jars()))
+        for key, value in s3_server.s3a_settings(endpoint).items():
+            builder = builder.config(f"spark.hadoop.{key}", value)
+        if args.out == DEFAULT_OUT:
+            args.out = "s3a://sparkmerge-demo/exports/recommendations.csv"
+        print(f"S3 server (moto) on {endpoint}, reached through S3A")
+        run(args, builder)
+
+
+def run(args: argparse.Namespace, builder: SparkSession.Builder) -> None:
     builder = (
-        SparkSession.builder.master(args.master)
-        .appName("sparkmerge-demo")
-        .config("spark.ui.showConsoleProgress", "false")
+        builder.master(args.master).appName("sparkmerge-demo").config("spark.ui.showConsoleProgress", "false")
     )
     spark = sparkmerge.configure(builder).getOrCreate()
     spark.sparkContext.setLogLevel("WARN")

@@ -10,15 +10,67 @@ parts of a multipart upload under 5 MiB (but the last) are refused, and ranges a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import signal
+import subprocess
 import sys
 import threading
-
-import boto3
-from moto.server import ThreadedMotoServer
+from pathlib import Path
+from typing import Iterator
 
 KEY = "sparkmerge"  # moto takes any credentials; the tests and the demo use these
+
+
+def s3a_settings(endpoint: str) -> dict[str, str]:
+    """The S3A settings a user would give for this server (``spark.hadoop.`` before each, in Spark)."""
+    return {
+        "fs.s3a.endpoint": endpoint,
+        "fs.s3a.endpoint.region": "us-east-1",
+        "fs.s3a.path.style.access": "true",
+        "fs.s3a.connection.ssl.enabled": "false",
+        "fs.s3a.access.key": KEY,
+        "fs.s3a.secret.key": KEY,
+        "fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+        "fs.s3a.bucket.probe": "0",
+        "fs.s3a.attempts.maximum": "2",
+        "fs.s3a.retry.limit": "2",
+    }
+
+
+def s3a_jars() -> list[str]:
+    """hadoop-aws and its AWS SDK at the versions of the installed pyspark's Hadoop (a cluster has its own), from
+    the test classpath make exports for each Scala line: ``make jvm/target/test-classpath.txt`` (Spark 4) or
+    ``jvm/target/test-classpath-2.12.txt`` (Spark 3.5)."""
+    import pyspark
+
+    line = "" if pyspark.__version__.startswith("4.") else "-2.12"
+    listing = Path(__file__).resolve().parent.parent / "jvm" / "target" / f"test-classpath{line}.txt"
+    if not listing.exists():
+        raise RuntimeError(f"{listing} is missing: make builds it (make test, make demo S3=1)")
+    names = ("/hadoop-aws-", "/aws-java-sdk-bundle-", "/awssdk/bundle/")
+    return [entry for entry in listing.read_text().strip().split(":") if any(n in entry for n in names)]
+
+
+@contextlib.contextmanager
+def running(*buckets: str) -> Iterator[str]:
+    """A server in a process of its own, with ``buckets``, for the length of the block; yields its endpoint."""
+    args = [sys.executable, str(Path(__file__).resolve())] + [a for b in buckets for a in ("--bucket", b)]
+    server = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        endpoint = server.stdout.readline().strip()
+        if not endpoint.startswith("http://127.0.0.1:"):
+            raise RuntimeError(f"the S3 server did not start (it printed {endpoint!r}); see its errors above")
+        yield endpoint
+    finally:
+        if server.stdin is not None:
+            server.stdin.close()  # the end of its input stops it
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=20)
 
 
 def _complete_as_s3_answers() -> None:
@@ -35,13 +87,20 @@ def _complete_as_s3_answers() -> None:
         if self.operation_model.name == "CompleteMultipartUpload":
             body = resp["body"]
             old, new = "CompleteMultipartUploadResponse", "CompleteMultipartUploadResult"
-            resp["body"] = body.replace(old.encode(), new.encode()) if isinstance(body, bytes) else body.replace(old, new)
+            resp["body"] = (
+                body.replace(old.encode(), new.encode())
+                if isinstance(body, bytes)
+                else body.replace(old, new)
+            )
         return resp
 
     serializer._serialized_result_to_response = renamed
 
 
 def main() -> None:
+    import boto3
+    from moto.server import ThreadedMotoServer
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="0: any free port")
     parser.add_argument("--bucket", action="append", default=[], help="a bucket to create (repeatable)")

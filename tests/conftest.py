@@ -20,6 +20,8 @@ sys.path.insert(0, str(ROOT / "dev"))
 
 @pytest.fixture(scope="session")
 def spark() -> Iterator[SparkSession]:
+    from s3_server import s3a_jars  # from dev/, on the path above
+
     try:
         jar = sparkmerge.jar_path()
     except sparkmerge.JarNotLoadedError as missing:
@@ -33,6 +35,8 @@ def spark() -> Iterator[SparkSession]:
         .config("spark.default.parallelism", "4")
         .config("spark.driver.memory", "1g")
         .config("spark.sql.session.timeZone", "UTC")
+        # S3A on the driver's own classpath, as a cluster has it: the S3 tests reach a loopback server through it.
+        .config("spark.driver.extraClassPath", ":".join(s3a_jars()))
     )
     session = sparkmerge.configure(builder).getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
@@ -166,3 +170,52 @@ def hdfs(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> Itera
 def root(hdfs: Hdfs, request: pytest.FixtureRequest) -> str:
     """A directory of the test's own on the mini HDFS (not created)."""
     return f"{hdfs.uri}/{request.node.name}"
+
+
+class S3:
+    """The loopback S3 server, read and listed with boto3, as a user would check what a merge left there."""
+
+    bucket = "sparkmerge-py"
+
+    def __init__(self, endpoint: str) -> None:
+        import boto3
+
+        import s3_server
+
+        self.endpoint = endpoint
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=s3_server.KEY,
+            aws_secret_access_key=s3_server.KEY,
+        )
+
+    def url(self, key: str) -> str:
+        return f"s3a://{self.bucket}/{key}"
+
+    def put(self, key: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=data)
+
+    def get(self, key: str) -> bytes:
+        return bytes(self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+
+    def keys(self, prefix: str) -> list[str]:
+        listed = self.client.list_objects_v2(Bucket=self.bucket, Prefix=prefix)
+        return sorted(entry["Key"] for entry in listed.get("Contents", []))
+
+    def uploads(self, prefix: str) -> list[str]:
+        """The multipart uploads under way below ``prefix``: a merge leaves none, whatever happened."""
+        listed = self.client.list_multipart_uploads(Bucket=self.bucket, Prefix=prefix)
+        return [upload["Key"] for upload in listed.get("Uploads", [])]
+
+
+@pytest.fixture(scope="session")
+def s3(spark: SparkSession) -> Iterator[S3]:
+    import s3_server  # from dev/, on the path above
+
+    with s3_server.running(S3.bucket) as endpoint:
+        conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+        for key, value in s3_server.s3a_settings(endpoint).items():
+            conf.set(key, value)
+        yield S3(endpoint)

@@ -191,7 +191,11 @@ class HdfsMergeSuite extends AnyFunSuite with Matchers with MiniHdfs with LocalF
     hdfsWrite(s"$t/src/part-00000", "a\n")
     val source = hdfs.makeQualified(new Path(s"$t/src"))
     val parts = PartDiscovery.list(hdfs, source)
-    val plan = MergePlanner.plan(MergeRequest(hdfs, source, consumable = true), parts, Destination.of(new Path(s"$t/out.csv"), hdfs.getConf))
+    val plan = MergePlanner.plan(
+      MergeRequest(hdfs, source, consumable = true),
+      parts,
+      Destination.of(new Path(s"$t/out.csv"), hdfs.getConf)
+    )
     plan.strategy shouldBe Strategy.Concat
     plan.describe should include("by concat")
   }

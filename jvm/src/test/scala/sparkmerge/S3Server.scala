@@ -73,10 +73,11 @@ trait S3Server extends BeforeAndAfterAll { this: Suite =>
 
   override def afterAll(): Unit =
     try super.afterAll()
-    finally if (server != null) {
-      server.getOutputStream.close() // the end of its input stops it
-      if (!server.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) server.destroyForcibly()
-    }
+    finally
+      if (server != null) {
+        server.getOutputStream.close() // the end of its input stops it
+        if (!server.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) server.destroyForcibly()
+      }
 
   def s3Write(path: String, bytes: Array[Byte]): Path = {
     val p = new Path(path)

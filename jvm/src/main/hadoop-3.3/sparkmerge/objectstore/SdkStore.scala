@@ -68,14 +68,23 @@ final class SdkStore private (fs: S3AFileSystem) extends MultipartStore {
   }
 
   def uploads(key: String): Seq[(String, Long)] = call("list uploads", key) {
-    @tailrec def pages(request: ListMultipartUploadsRequest, found: Vector[(String, Long)], left: Int): Seq[(String, Long)] = {
+    @tailrec def pages(
+        request: ListMultipartUploadsRequest,
+        found: Vector[(String, Long)],
+        left: Int
+    ): Seq[(String, Long)] = {
       val page = client.listMultipartUploads(request)
-      val here = found ++ page.getMultipartUploads.toArray(Array.empty[com.amazonaws.services.s3.model.MultipartUpload])
+      val here = found ++ page.getMultipartUploads
+        .toArray(Array.empty[com.amazonaws.services.s3.model.MultipartUpload])
         .filter(_.getKey == key)
         .map(u => u.getUploadId -> u.getInitiated.getTime)
       if (!page.isTruncated || left == 0) here
       else
-        pages(request.withKeyMarker(page.getNextKeyMarker).withUploadIdMarker(page.getNextUploadIdMarker), here, left - 1)
+        pages(
+          request.withKeyMarker(page.getNextKeyMarker).withUploadIdMarker(page.getNextUploadIdMarker),
+          here,
+          left - 1
+        )
     }
     pages(requests.newListMultipartUploadsRequest(key), Vector.empty, SdkStore.MaxPages)
   }
@@ -83,7 +92,9 @@ final class SdkStore private (fs: S3AFileSystem) extends MultipartStore {
   // The SDK's errors as S3A translates them: an IOException saying which call failed on which key.
   private def call[T](operation: String, key: String)(body: => T): T =
     try body
-    catch { case e: SdkBaseException => throw (S3AUtils.translateException(operation, s"s3a://$bucket/$key", e): IOException) }
+    catch {
+      case e: SdkBaseException => throw (S3AUtils.translateException(operation, s"s3a://$bucket/$key", e): IOException)
+    }
 }
 
 object SdkStore {

@@ -58,7 +58,9 @@ final class SdkStore private (fs: S3AFileSystem) extends MultipartStore {
     }
 
   def complete(key: String, upload: String, etags: Seq[String], ifAbsent: Boolean): MultipartStore.Completion = {
-    val parts = etags.zipWithIndex.map { case (etag, i) => CompletedPart.builder().partNumber(i + 1).eTag(etag).build() }
+    val parts = etags.zipWithIndex.map { case (etag, i) =>
+      CompletedPart.builder().partNumber(i + 1).eTag(etag).build()
+    }
     val builder = requests.newCompleteMultipartUploadRequestBuilder(key, upload, java.util.Arrays.asList(parts: _*))
     if (ifAbsent)
       builder.overrideConfiguration(AwsRequestOverrideConfiguration.builder().putHeader("If-None-Match", "*").build())
@@ -69,7 +71,7 @@ final class SdkStore private (fs: S3AFileSystem) extends MultipartStore {
       case e: S3Exception if ifAbsent && (e.statusCode == 412 || e.statusCode == 409) =>
         MultipartStore.Completion.Exists
       case e: S3Exception if ifAbsent && e.statusCode == 501 => MultipartStore.Completion.ConditionRefused
-      case e: SdkException                                   => throw S3AUtils.translateException("complete upload", s"s3a://$bucket/$key", e)
+      case e: SdkException => throw S3AUtils.translateException("complete upload", s"s3a://$bucket/$key", e)
     }
   }
 
@@ -79,14 +81,24 @@ final class SdkStore private (fs: S3AFileSystem) extends MultipartStore {
   }
 
   def uploads(key: String): Seq[(String, Long)] = call("list uploads", key) {
-    @tailrec def pages(request: ListMultipartUploadsRequest, found: Vector[(String, Long)], left: Int): Seq[(String, Long)] = {
+    @tailrec def pages(
+        request: ListMultipartUploadsRequest,
+        found: Vector[(String, Long)],
+        left: Int
+    ): Seq[(String, Long)] = {
       val page = client.listMultipartUploads(request)
-      val here = found ++ page.uploads().toArray(Array.empty[software.amazon.awssdk.services.s3.model.MultipartUpload])
+      val here = found ++ page
+        .uploads()
+        .toArray(Array.empty[software.amazon.awssdk.services.s3.model.MultipartUpload])
         .filter(_.key == key)
         .map(u => u.uploadId -> u.initiated.toEpochMilli)
       if (!page.isTruncated || left == 0) here
       else
-        pages(request.toBuilder.keyMarker(page.nextKeyMarker).uploadIdMarker(page.nextUploadIdMarker).build(), here, left - 1)
+        pages(
+          request.toBuilder.keyMarker(page.nextKeyMarker).uploadIdMarker(page.nextUploadIdMarker).build(),
+          here,
+          left - 1
+        )
     }
     pages(requests.newListMultipartUploadsRequestBuilder(key).build(), Vector.empty, SdkStore.MaxPages)
   }
@@ -94,7 +106,9 @@ final class SdkStore private (fs: S3AFileSystem) extends MultipartStore {
   // The SDK's errors as S3A translates them: an IOException saying which call failed on which key.
   private def call[T](operation: String, key: String)(body: => T): T =
     try body
-    catch { case e: SdkException => throw (S3AUtils.translateException(operation, s"s3a://$bucket/$key", e): IOException) }
+    catch {
+      case e: SdkException => throw (S3AUtils.translateException(operation, s"s3a://$bucket/$key", e): IOException)
+    }
 }
 
 object SdkStore {

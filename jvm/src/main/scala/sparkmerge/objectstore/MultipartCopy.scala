@@ -78,9 +78,9 @@ object MultipartCopy {
   private def range(piece: Piece, store: MultipartStore, shortest: Long): Option[(Long, Long)] = {
     val here = Option(piece.path.toUri.getAuthority).contains(store.bucket) && piece.checksum.isEmpty
     piece match {
-      case Piece.Whole(_, length, _) if here && length >= shortest        => Some((0L, length))
+      case Piece.Whole(_, length, _) if here && length >= shortest                 => Some((0L, length))
       case Piece.Tail(_, length, offset, _) if here && length - offset >= shortest => Some((offset, length))
-      case _                                                              => None
+      case _                                                                       => None
     }
   }
 
@@ -95,7 +95,10 @@ object MultipartCopy {
       copied.map(b => (b + limits.maxPart - 1) / limits.maxPart).sum + 2 * copied.size +
         gathered / limits.uploadBytes + 1
     }
-    Iterator.iterate(limits.minPart)(_ * 2).takeWhile(_ <= limits.maxPart).find(count(_) <= limits.maxParts)
+    Iterator
+      .iterate(limits.minPart)(_ * 2)
+      .takeWhile(_ <= limits.maxPart)
+      .find(count(_) <= limits.maxParts)
       .getOrElse(Long.MaxValue)
   }
 

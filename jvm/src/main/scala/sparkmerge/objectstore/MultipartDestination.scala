@@ -126,8 +126,10 @@ final class MultipartDestination(val target: Path, val fs: FileSystem, store: Mu
     try store.abort(key, upload)
     catch {
       case e: Exception =>
-        log.warn(s"sparkmerge: could not abort the upload $upload to $target: ${FirstLine.of(e)}; a lifecycle " +
-          "rule for incomplete multipart uploads removes it")
+        log.warn(
+          s"sparkmerge: could not abort the upload $upload to $target: ${FirstLine.of(e)}; a lifecycle " +
+            "rule for incomplete multipart uploads removes it"
+        )
     }
 
   private def mib(bytes: Long): String = f"${bytes / 1048576.0}%.1f MiB"

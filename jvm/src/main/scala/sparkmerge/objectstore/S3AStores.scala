@@ -2,6 +2,7 @@ package sparkmerge.objectstore
 
 import java.util.Locale
 
+import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.fs.FileSystem
 
 /**
@@ -13,10 +14,18 @@ object S3AStores {
 
   private val ApacheS3A = "org.apache.hadoop.fs.s3a.S3AFileSystem"
 
-  /** The store, or why there is none: the merge then copies through this JVM, and says why. */
-  def of(fs: FileSystem): Either[String, MultipartStore] =
+  /** `false` turns the store's copies off: every byte then goes through this JVM (to compare, or to debug). */
+  val ServerSideKey = "sparkmerge.s3.server-side"
+
+  /**
+   * The store, or why there is none: the merge then copies through this JVM, and says why. `conf` is the
+   * merge's configuration, which may differ from the cached file system's own.
+   */
+  def of(fs: FileSystem, conf: Configuration): Either[String, MultipartStore] =
     if (fs.getClass.getName != ApacheS3A)
       Left(s"${fs.getUri.getScheme}:// is served by ${fs.getClass.getName}, not by Apache's S3A")
+    else if (!conf.getBoolean(ServerSideKey, true))
+      Left(s"the store's own copies are turned off ($ServerSideKey=false)")
     else if (customerKey(fs))
       Left("the bucket encrypts with customer keys (SSE-C), which a copy between objects would need again")
     else

@@ -35,9 +35,9 @@ object PartFiles {
       catch {
         case e: ExecutionException =>
           e.getCause match {
-            case io: IOException            => throw io
-            case io: UncheckedIOException   => throw io.getCause
-            case other                      => throw new IOException(s"cannot open $path: $other", other)
+            case io: IOException          => throw io
+            case io: UncheckedIOException => throw io.getCause
+            case other                    => throw new IOException(s"cannot open $path: $other", other)
           }
       }
 }

@@ -92,7 +92,7 @@ object MergePipeline {
   ): (MergePlan, Staged) =
     plan.strategy match {
       case Strategy.Copy | Strategy.ServerSide => (plan, destination.write(plan, source, options.bufferBytes, progress))
-      case Strategy.Concat =>
+      case Strategy.Concat                     =>
         // Concat consumes the parts: the target is checked once more just before.
         unchanged(destination)(destination.checkTarget(options.overwrite))
         ConcatMerge.run(source, plan, progress) match {

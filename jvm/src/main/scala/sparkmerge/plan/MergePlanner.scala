@@ -30,23 +30,32 @@ object MergePlanner {
     // On an object store there is no concat and nothing to consume: the store copies the parts, or this JVM does.
     if (destination.objectStore) destination.whyNotInStore(request.fs) match {
       case None =>
-        MergePlan(target, pieces, Strategy.ServerSide, codec, parts.size, "the store copies the parts' byte ranges", breaks)
+        MergePlan(
+          target,
+          pieces,
+          Strategy.ServerSide,
+          codec,
+          parts.size,
+          "the parts are in the target's bucket",
+          breaks
+        )
       case Some(reason) => MergePlan(target, pieces, Strategy.Copy, codec, parts.size, reason, breaks)
     }
-    else ConcatSupport
-      .whyNot(request.fs, destination.fs, inputs, request.consumable, allWhole)
-      .orElse(unended(request, inputs)) match {
-      case None =>
-        MergePlan(target, pieces, Strategy.Concat, codec, parts.size, "the parts' blocks join in place", breaks)
-      case Some(reason) =>
-        request.resumable.filter(fits(_, pieces, request.fs)) match {
-          case Some(resumed) =>
-            val copied = s"${resumed.holds.size} of ${pieces.size} pieces copied while Spark wrote"
-            val rest = resumed +: pieces.drop(resumed.holds.size)
-            MergePlan(target, rest, Strategy.Copy, codec, parts.size, s"$reason; $copied", breaks)
-          case None => MergePlan(target, pieces, Strategy.Copy, codec, parts.size, reason, breaks)
-        }
-    }
+    else
+      ConcatSupport
+        .whyNot(request.fs, destination.fs, inputs, request.consumable, allWhole)
+        .orElse(unended(request, inputs)) match {
+        case None =>
+          MergePlan(target, pieces, Strategy.Concat, codec, parts.size, "the parts' blocks join in place", breaks)
+        case Some(reason) =>
+          request.resumable.filter(fits(_, pieces, request.fs)) match {
+            case Some(resumed) =>
+              val copied = s"${resumed.holds.size} of ${pieces.size} pieces copied while Spark wrote"
+              val rest = resumed +: pieces.drop(resumed.holds.size)
+              MergePlan(target, rest, Strategy.Copy, codec, parts.size, s"$reason; $copied", breaks)
+            case None => MergePlan(target, pieces, Strategy.Copy, codec, parts.size, reason, breaks)
+          }
+      }
   }
 
   /** Why a concat, which adds nothing to the parts, cannot keep the promise on line breaks; None if it can. */

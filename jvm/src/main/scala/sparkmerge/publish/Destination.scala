@@ -83,10 +83,10 @@ object Destination {
     val fs = target.getFileSystem(conf)
     val qualified = fs.makeQualified(target)
     DataFileSystem.of(fs) match {
-      case raw: RawLocalFileSystem => new LocalFileDestination(qualified, fs, raw)
+      case raw: RawLocalFileSystem  => new LocalFileDestination(qualified, fs, raw)
       case _ if ObjectStores.is(fs) =>
-        S3AStores.of(fs) match {
-          case Right(store)                                                 => new MultipartDestination(qualified, fs, store, PartLimits.of(conf))
+        S3AStores.of(fs, conf) match {
+          case Right(store) => new MultipartDestination(qualified, fs, store, PartLimits.of(conf))
           case Left(why) if fs.hasPathCapability(qualified, StreamingDestination.Abortable) =>
             new StreamingDestination(qualified, fs, why)
           case Left(_) => new FileSystemDestination(qualified, fs)

@@ -35,7 +35,7 @@ class S3MergeSuite extends AnyFunSuite with Matchers with S3Server {
 
   private def uploadsTo(target: String): Seq[(String, Long)] = {
     val fs = new Path(target).getFileSystem(s3Conf)
-    val store = S3AStores.of(fs).toOption.get
+    val store = S3AStores.of(fs, s3Conf).toOption.get
     store.uploads(store.key(new Path(target)))
   }
 
@@ -159,6 +159,33 @@ class S3MergeSuite extends AnyFunSuite with Matchers with S3Server {
     s3Read(s"$dir/out.csv") shouldBe parts.flatten.toArray
     result.strategy shouldBe "copy"
     result.reason should include("not in the target's bucket")
+  }
+
+  test("with the store's copies off, the copy streams into the target's key and appears only when whole") {
+    val dir = s3Prefix()
+    val conf = s3Conf
+    conf.setBoolean(S3AStores.ServerSideKey, false)
+    val parts = (0 until 2).map(i => rows(i * 1000000, 3 * MiB, header = true))
+    parts.zipWithIndex.foreach { case (bytes, i) => s3Write(f"$dir/src/part-$i%05d.csv", bytes) }
+    val result = Merger.merge(s"$dir/src", s"$dir/out.csv", MergeOptions(header = true), conf)
+    s3Read(s"$dir/out.csv") shouldBe parts.head ++ parts(1).drop("id,payload\n".length)
+    result.strategy shouldBe "copy"
+    result.reason should include("turned off")
+    intercept[TargetExistsException](Merger.merge(s"$dir/src", s"$dir/out.csv", MergeOptions(), conf))
+
+    // A part gone mid-merge: the stream is aborted, and no object appears.
+    val target = new Path(s"$dir/gone.csv")
+    val destination = Destination.of(target, conf)
+    destination shouldBe a[StreamingDestination]
+    val source = new Path(s"$dir/src").getFileSystem(conf)
+    val request = MergeRequest(source, source.makeQualified(new Path(s"$dir/src")))
+    val plan = MergePlanner.plan(request, PartDiscovery.list(source, request.directory), destination)
+    source.delete(new Path(s"$dir/src/part-00001.csv"), false)
+    intercept[MergeFailedException](
+      MergePipeline.execute(plan, source, destination, MergeOptions(), new MergeProgress())
+    )
+    s3Exists(s"$dir/gone.csv") shouldBe false
+    uploadsTo(s"$dir/gone.csv") shouldBe empty
   }
 
   private def gzip(text: String): Array[Byte] = {

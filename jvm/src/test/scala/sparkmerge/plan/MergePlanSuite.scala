@@ -14,7 +14,11 @@ class MergePlanSuite extends AnyFunSuite with Matchers with LocalFiles {
   private def plan(relative: String, headers: Boolean = false): MergePlan = {
     val fs = DataFileSystem.of(localFs)
     val parts = PartDiscovery.list(fs, hadoopPath(relative))
-    MergePlanner.plan(MergeRequest(fs, hadoopPath(relative), headers = headers), parts, Destination.of(hadoopPath("out.csv"), conf))
+    MergePlanner.plan(
+      MergeRequest(fs, hadoopPath(relative), headers = headers),
+      parts,
+      Destination.of(hadoopPath("out.csv"), conf)
+    )
   }
 
   test("a plan is a value: its length and description come without a file system") {
