@@ -29,8 +29,8 @@ object MultipartCopy {
     val ranges: Map[Int, (Long, Long)] =
       if (plan.strategy != Strategy.ServerSide) Map.empty
       else {
-        val shortest = MultipartCopy.shortest(plan, store, limits)
-        indexed.flatMap { case (piece, i) => range(piece, store, shortest).map(i -> _) }.toMap
+        val shortest = MultipartCopy.shortest(plan, store.bucket, limits)
+        indexed.flatMap { case (piece, i) => range(piece, store.bucket, shortest).map(i -> _) }.toMap
       }
     val lastBytes = copiedLastBytes(source, plan, ranges)
     val counted = new CountingOutputStream(writer.stream)
@@ -75,8 +75,8 @@ object MultipartCopy {
   }
 
   // The bytes from and until which a piece is copied by the store, if it is a plain range of this bucket.
-  private def range(piece: Piece, store: MultipartStore, shortest: Long): Option[(Long, Long)] = {
-    val here = Option(piece.path.toUri.getAuthority).contains(store.bucket) && piece.checksum.isEmpty
+  private def range(piece: Piece, bucket: String, shortest: Long): Option[(Long, Long)] = {
+    val here = Option(piece.path.toUri.getAuthority).contains(bucket) && piece.checksum.isEmpty
     piece match {
       case Piece.Whole(_, length, _) if here && length >= shortest                 => Some((0L, length))
       case Piece.Tail(_, length, offset, _) if here && length - offset >= shortest => Some((offset, length))
@@ -88,9 +88,9 @@ object MultipartCopy {
    * The shortest range worth a part of its own. S3 takes at most 10,000 parts: with very many large parts,
    * the smaller of them are gathered instead, read here, until the parts fit.
    */
-  def shortest(plan: MergePlan, store: MultipartStore, limits: PartLimits): Long = {
+  def shortest(plan: MergePlan, bucket: String, limits: PartLimits): Long = {
     def count(shortest: Long): Long = {
-      val copied = plan.pieces.flatMap(range(_, store, shortest)).map(r => r._2 - r._1)
+      val copied = plan.pieces.flatMap(range(_, bucket, shortest)).map(r => r._2 - r._1)
       val gathered = plan.inputBytes - copied.sum
       copied.map(b => (b + limits.maxPart - 1) / limits.maxPart).sum + 2 * copied.size +
         gathered / limits.uploadBytes + 1

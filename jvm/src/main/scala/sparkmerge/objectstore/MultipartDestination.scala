@@ -56,16 +56,18 @@ final class MultipartDestination(val target: Path, val fs: FileSystem, store: Mu
     val abort: Runnable = () => store.abort(key, upload)
     aborts.put(upload, abort)
     ShutdownCleanup.onStop(abort)
+    // Uploaded parts large enough that, whatever is gathered, the parts fit in S3's 10,000.
+    val fitted = limits.fitting(plan.inputBytes)
     val writer = new MultipartWriter(
       store,
       key,
       upload,
-      limits.fitting(plan.inputBytes),
+      fitted,
       progress,
       MultipartCopy.readRange(source, progress, bufferBytes)
     )
     try {
-      val copied = MultipartCopy.run(source, plan, store, writer, limits, bufferBytes, progress)
+      val copied = MultipartCopy.run(source, plan, store, writer, fitted, bufferBytes, progress)
       val etags = writer.finish()
       val added = copied.lineBreaksAdded.toLong * plan.lineBreaks.fold(0)(_.bytes.length)
       val expected = plan.expectedBytes.map(_ + added).getOrElse(copied.bytes)
