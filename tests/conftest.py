@@ -103,15 +103,8 @@ class Hdfs:
         finally:
             stream.close()
 
-    def write(self, path: str, data: bytes) -> None:
-        stream = self._fs.create(self._path(path), False)
-        try:
-            stream.write(bytearray(data))
-        finally:
-            stream.close()
-
-    def write_over(self, path: str, data: bytes) -> None:
-        stream = self._fs.create(self._path(path), True)
+    def write(self, path: str, data: bytes, overwrite: bool = False) -> None:
+        stream = self._fs.create(self._path(path), overwrite)
         try:
             stream.write(bytearray(data))
         finally:
@@ -123,7 +116,7 @@ class Hdfs:
 
     def checksum_of(self, data: bytes, path: str) -> str:
         """The checksum ``data`` has, written at ``path``."""
-        self.write_over(path, data)
+        self.write(path, data, overwrite=True)
         return self.checksum(path)
 
     def home(self) -> str:

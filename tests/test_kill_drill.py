@@ -158,7 +158,7 @@ def test_kill_9_of_a_merge_on_hdfs(spark: SparkSession, hdfs: Hdfs, root: str) -
         sources_whole=lambda: {part: hdfs.checksum(part) for part in hdfs.parts(source)} == parts,
         hidden=lambda: [name for name in hdfs.listing(root) if ".sparkmerge-" in name],
         next_run=lambda: sparkmerge.merge(spark, source, target, overwrite=True) and None,
-        reset=lambda: hdfs.write_over(target, OLD),
+        reset=lambda: hdfs.write(target, OLD, overwrite=True),
         rounds=ROUNDS // 2,
     )
 

@@ -1,6 +1,6 @@
 package sparkmerge
 
-import java.util.concurrent.{CountDownLatch, Executors, TimeUnit}
+import java.util.concurrent.{Executors, TimeUnit}
 import java.util.concurrent.atomic.AtomicBoolean
 
 import scala.util.Try
@@ -22,22 +22,11 @@ class HdfsReliabilitySuite extends AnyFunSuite with Matchers with MiniHdfs with 
     ((0 until 3).map(i => s"a$i\n" * 200).mkString, (0 until 2).map(i => s"bb$i\n" * 300).mkString)
   }
 
-  private def both[T](first: => T, second: => T): (Try[T], Try[T]) = {
-    val pool = Executors.newFixedThreadPool(2)
-    val start = new CountDownLatch(1)
-    try {
-      val a = pool.submit(() => { start.await(); Try(first) })
-      val b = pool.submit(() => { start.await(); Try(second) })
-      start.countDown()
-      (a.get(60, TimeUnit.SECONDS), b.get(60, TimeUnit.SECONDS))
-    } finally pool.shutdownNow()
-  }
-
   test("of two merges racing for one target without overwrite exactly one wins, every time") {
     val (fromA, fromB) = sources("/race")
     (0 until Rounds).foreach { round =>
       val target = uri(s"/race/out-$round.csv")
-      val (ra, rb) = both(
+      val (ra, rb) = Racing.both(
         Merger.merge(uri("/race/a"), target, MergeOptions(), hdfsConf),
         Merger.merge(uri("/race/b"), target, MergeOptions(), hdfsConf)
       )
@@ -72,7 +61,7 @@ class HdfsReliabilitySuite extends AnyFunSuite with Matchers with MiniHdfs with 
     }
     def overwrites(): Unit =
       (0 until Rounds).foreach { round =>
-        val (ra, rb) = both(
+        val (ra, rb) = Racing.both(
           Merger.merge(uri("/over/a"), uri("/over/out.csv"), MergeOptions(overwrite = true), hdfsConf),
           Merger.merge(uri("/over/b"), uri("/over/out.csv"), MergeOptions(overwrite = true), hdfsConf)
         )

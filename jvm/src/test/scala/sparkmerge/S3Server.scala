@@ -6,7 +6,7 @@ import java.nio.file.{Files, Paths}
 import java.util.UUID
 
 import org.apache.hadoop.conf.Configuration
-import org.apache.hadoop.fs.{FileSystem, Path}
+import org.apache.hadoop.fs.Path
 import org.scalatest.{BeforeAndAfterAll, Suite}
 
 /**
@@ -20,8 +20,6 @@ trait S3Server extends BeforeAndAfterAll { this: Suite =>
 
   private var server: Process = _
   private var endpointUri: String = _
-
-  def endpoint: String = endpointUri
 
   /** The S3A settings a user would give for this server; each test's paths are under a prefix of their own. */
   def s3Conf: Configuration = {
@@ -43,8 +41,6 @@ trait S3Server extends BeforeAndAfterAll { this: Suite =>
     ).foreach { case (k, v) => conf.set(k, v) }
     conf
   }
-
-  def s3: FileSystem = new Path(s"s3a://$bucket/").getFileSystem(s3Conf)
 
   /** A fresh prefix for one test: s3a://bucket/<uuid>. */
   def s3Prefix(): String = s"s3a://$bucket/${UUID.randomUUID()}"

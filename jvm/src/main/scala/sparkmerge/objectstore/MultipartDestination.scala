@@ -36,7 +36,8 @@ final class MultipartDestination(val target: Path, val fs: FileSystem, store: Mu
   /**
    * Hidden objects of merges that died, and their uploads to this key that nobody completed or aborted: a JVM
    * killed outright aborts nothing. An upload cannot say who started it, so only those older than
-   * [[Leftovers.StaleAfterMillis]] go; the bucket's lifecycle rule is the rest of the answer (README).
+   * [[Leftovers.StaleAfterMillis]] go; the bucket's lifecycle rule is the rest of the answer (README). Returns
+   * the hidden objects removed; the uploads aborted are logged, as they have no path of their own.
    */
   override def cleanLeftovers(): Seq[Path] = {
     val now = System.currentTimeMillis()
@@ -47,8 +48,11 @@ final class MultipartDestination(val target: Path, val fs: FileSystem, store: Mu
           log.warn(s"sparkmerge: could not list the uploads to $target: ${FirstLine.of(e)}")
           Seq.empty
       }
-    stale.foreach { case (upload, _) => abortQuietly(upload) }
-    super.cleanLeftovers() ++ stale.map(_ => target)
+    stale.foreach { case (upload, _) =>
+      abortQuietly(upload)
+      log.info(s"sparkmerge: aborted the upload $upload to $target, left by a merge that died")
+    }
+    super.cleanLeftovers()
   }
 
   def write(plan: MergePlan, source: FileSystem, bufferBytes: Int, progress: MergeProgress): Staged = {

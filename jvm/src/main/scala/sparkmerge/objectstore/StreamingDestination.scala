@@ -1,6 +1,6 @@
 package sparkmerge.objectstore
 
-import org.apache.hadoop.fs.{FileSystem, Path}
+import org.apache.hadoop.fs.{FSDataOutputStream, FileSystem, Path}
 import org.slf4j.LoggerFactory
 
 import sparkmerge.{FirstLine, MergeProgress}
@@ -55,7 +55,7 @@ final class StreamingDestination(val target: Path, val fs: FileSystem, why: Stri
     case other => throw new IllegalArgumentException(s"a streaming destination publishes its stream, not $other")
   }
 
-  private def abort(stream: org.apache.hadoop.fs.FSDataOutputStream): Unit =
+  private def abort(stream: FSDataOutputStream): Unit =
     try { stream.abort(); () }
     catch { case e: Exception => log.warn(s"sparkmerge: could not abort the upload to $target: ${FirstLine.of(e)}") }
 }

@@ -1,6 +1,6 @@
 package sparkmerge.publish
 
-import org.apache.hadoop.fs.Path
+import org.apache.hadoop.fs.{FSDataOutputStream, Path}
 
 /** The merged bytes, whole and checked, waiting to be published at the target. */
 sealed trait Staged {
@@ -29,7 +29,7 @@ object Staged {
   final case class Open(
       path: Path,
       length: Long,
-      stream: org.apache.hadoop.fs.FSDataOutputStream,
+      stream: FSDataOutputStream,
       override val lineBreaksAdded: Int = 0
   ) extends Staged
 

@@ -2,7 +2,7 @@ package sparkmerge
 package publish
 
 import java.nio.file.{Files, Paths}
-import java.util.concurrent.{CountDownLatch, Executors, TimeUnit}
+import java.util.concurrent.{Executors, TimeUnit}
 import java.util.concurrent.atomic.AtomicBoolean
 
 import scala.util.Try
@@ -26,24 +26,13 @@ class RaceSuite extends AnyFunSuite with Matchers with LocalFiles {
     ((0 until 4).map(i => s"a$i\n" * 300).mkString, (0 until 3).map(i => s"bb$i\n" * 500).mkString)
   }
 
-  private def both[T](first: => T, second: => T): (Try[T], Try[T]) = {
-    val pool = Executors.newFixedThreadPool(2)
-    val start = new CountDownLatch(1)
-    try {
-      val a = pool.submit(() => { start.await(); Try(first) })
-      val b = pool.submit(() => { start.await(); Try(second) })
-      start.countDown()
-      (a.get(30, TimeUnit.SECONDS), b.get(30, TimeUnit.SECONDS))
-    } finally pool.shutdownNow()
-  }
-
   private def hidden(): Seq[String] = listing().filter(_.contains(".sparkmerge-"))
 
   test("without overwrite, of two merges racing for one target exactly one wins, every time") {
     val (fromA, fromB) = sources()
     (0 until Rounds).foreach { round =>
       val target = path(s"out-$round.csv")
-      val (ra, rb) = both(
+      val (ra, rb) = Racing.both(
         Merger.merge(path("a"), target, MergeOptions(), conf),
         Merger.merge(path("b"), target, MergeOptions(), conf)
       )
@@ -60,7 +49,7 @@ class RaceSuite extends AnyFunSuite with Matchers with LocalFiles {
     val (a, b) = sources()
     write("out.csv", "old\n")
     (0 until Rounds).foreach { round =>
-      val (ra, rb) = both(
+      val (ra, rb) = Racing.both(
         Merger.merge(path("a"), path("out.csv"), MergeOptions(overwrite = true), conf),
         Merger.merge(path("b"), path("out.csv"), MergeOptions(overwrite = true), conf)
       )
