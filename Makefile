@@ -16,7 +16,7 @@ WHEEL := dist/sparkmerge-$(VERSION)-py3-none-any.whl
 PYTHON_SOURCES := $(shell find python/sparkmerge -name '*.py') python/sparkmerge/py.typed pyproject.toml VERSION README.md
 # Fresh virtual environments the built wheel is installed into, one per Spark line.
 WHEEL_SMOKE := .cache/wheel-smoke
-SCALA_SOURCES := $(shell find jvm/src/main -name '*.scala') build.sbt VERSION project/build.properties
+SCALA_SOURCES := $(shell find jvm/src/main -type f) build.sbt VERSION project/build.properties
 # The test classpath (engine, Spark, Hadoop's MiniDFSCluster, S3A) that dev/mini-hdfs runs its HDFS with, and
 # the one of the Spark 3.5 line, whose S3A (Hadoop 3.3, AWS SDK v1) the pytest suite puts on that Spark.
 TEST_CLASSPATH := jvm/target/test-classpath.txt

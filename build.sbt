@@ -26,6 +26,11 @@ lazy val sparkmerge = (project in file("jvm"))
     // The S3 multipart calls, written once per S3A: the source folder of the Hadoop this line's Spark ships.
     Compile / unmanagedSourceDirectories +=
       (Compile / sourceDirectory).value / s"hadoop-${hadoopFor(scalaBinaryVersion.value).split('.').take(2).mkString(".")}",
+    // SQL procedures exist from Spark 4 on: their catalog is built on the 2.13 line only.
+    Compile / unmanagedSourceDirectories ++=
+      (if (scalaBinaryVersion.value == "2.13") Seq((Compile / sourceDirectory).value / "spark-4") else Nil),
+    Test / unmanagedSourceDirectories ++=
+      (if (scalaBinaryVersion.value == "2.13") Seq((Test / sourceDirectory).value / "spark-4") else Nil),
     Test / scalacOptions --= Seq("-release", "8"),
     javacOptions ++= Seq("--release", "8"),
     // What the jar was built for, read by the Python wrapper to refuse a jar of the other Scala line.

@@ -1,65 +1,159 @@
-"""A Spark Connect session has no JVM driver in this process: sparkmerge says so before touching one."""
+"""Spark Connect: write_single, the data source, merge and the SQL procedure from a client with no JVM of its
+own, against a real Connect server (pyspark 4 ships it) that the tests start on 127.0.0.1 with the jar. Each
+file is compared byte for byte with what the classic session writes."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
+from typing import Iterator
 
 import pyspark
 import pytest
-from conftest import run_python
+from conftest import python_env, run_python
+from pyspark.sql import DataFrame, SparkSession
 
-CONNECT_CLIENT = ("pandas", "pyarrow", "grpc", "grpc_status", "google.rpc")
-
-WITH_CONNECT = """
-import sys
-from pyspark.sql import SparkSession
 import sparkmerge
 
-spark = sparkmerge.configure(SparkSession.builder.remote("local[1]")).getOrCreate()
-print(type(spark).__module__)
-try:
-    sparkmerge.write_single(spark.range(3), sys.argv[2])
-except sparkmerge.SparkConnectError as error:
-    print("write_single:", error)
-try:
-    sparkmerge.merge(spark, sys.argv[1], sys.argv[2])
-except sparkmerge.SparkConnectError as error:
-    print("merge:", error)
-spark.stop()
-"""
-
-
-def _missing_client() -> list[str]:
-    missing = []
-    for module in CONNECT_CLIENT:
-        try:
-            found = importlib.util.find_spec(module) is not None
-        except ModuleNotFoundError:
-            found = False
-        if not found:
-            missing.append(module)
-    return missing
-
-
-@pytest.mark.skipif(bool(_missing_client()), reason=f"no Spark Connect client: {_missing_client()}")
-@pytest.mark.skipif(
+pytestmark = pytest.mark.skipif(
     pyspark.__version__.startswith("3."),
-    reason="pyspark 3.5 ships no Spark Connect server: a local one needs spark-connect_2.12 fetched with "
-    "--packages; the refusal (which does not depend on the Spark version) is tested on Spark 4",
+    reason="pyspark 3.5 ships no Spark Connect server (spark-connect_2.12 comes with --packages); the data source "
+    "under write_single is the same code on both lines and its ScalaTest runs on 3.5",
 )
-def test_a_spark_connect_session_is_refused_with_a_clear_error(tmp_path: Path) -> None:
-    source = tmp_path / "parts"
-    source.mkdir()
-    (source / "part-00000.csv").write_text("1\n")
 
-    ran = run_python("-c", WITH_CONNECT, str(source), str(tmp_path / "out.csv"), cwd=tmp_path)
 
+def remote_session(address: str) -> SparkSession:
+    """A client of the server at ``address``, beside the tests' classic session in this process (which
+    ``SparkSession.builder.remote`` refuses to start next to)."""
+    from pyspark.sql.connect.session import SparkSession as RemoteSparkSession
+
+    return RemoteSparkSession.builder.remote(address).create()  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="module")
+def connect() -> Iterator[SparkSession]:
+    import connect_server  # from dev/, which conftest puts on the path
+
+    with connect_server.running() as address:
+        session = remote_session(address)
+        yield session
+        session.stop()
+
+
+def recommendations(spark: SparkSession) -> DataFrame:
+    """The same rows on either kind of session: sorted, a quote and a separator among them."""
+    return spark.range(0, 20_000, 1, 6).selectExpr(
+        "id AS user_id", "id % 97 AS product_id", "IF(id = 5, 'say \"hi\"; bye', concat('p', id)) AS note"
+    )
+
+
+def test_import_needs_no_py4j_and_no_jvm(tmp_path: Path) -> None:
+    # py4j made unimportable: a client installed as pyspark-client has none.
+    ran = run_python(
+        "-c",
+        "import sys; sys.modules['py4j'] = None; import sparkmerge; "
+        "print(sorted(m for m, v in sys.modules.items() if v and m.startswith(('py4j', 'pyspark'))))",
+        cwd=tmp_path,
+        env=python_env(),
+    )
     assert ran.returncode == 0, ran.stderr
-    lines = ran.stdout.splitlines()
-    assert lines[0] == "pyspark.sql.connect.session"
-    for line, call in zip(lines[1:], ("write_single", "merge")):
-        assert line.startswith(f"{call}: ")
-        assert "Spark Connect" in line and "classic" in line and "Databricks" in line
-    assert len(lines) == 3
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["parts"]
+    assert ran.stdout.strip() == "[]"
+
+
+def test_write_single_on_connect_is_the_classic_file(
+    spark: SparkSession, connect: SparkSession, tmp_path: Path
+) -> None:
+    options = {"header": True, "sep": ";"}
+    classic = sparkmerge.write_single(recommendations(spark), tmp_path / "classic.csv", **options)
+    remote = sparkmerge.write_single(recommendations(connect), tmp_path / "connect.csv", **options)
+
+    assert (tmp_path / "connect.csv").read_bytes() == (tmp_path / "classic.csv").read_bytes()
+    assert (tmp_path / "connect.csv").read_text().splitlines()[6] == '5;5;"say \\"hi\\"; bye"'
+    assert isinstance(remote, sparkmerge.MergeResult)
+    assert (remote.files, remote.bytes, remote.strategy) == (classic.files, classic.bytes, classic.strategy)
+    assert remote.target.endswith("connect.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["classic.csv", "connect.csv"]
+
+
+def test_modes_on_connect(connect: SparkSession, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_bytes(b"old\n")
+    df = recommendations(connect)
+
+    assert sparkmerge.write_single(df, target, mode="ignore").skipped
+    with pytest.raises(sparkmerge.TargetExistsError, match="out.csv"):
+        sparkmerge.write_single(df, target)
+    with pytest.raises(sparkmerge.InvalidOptionError, match="mode append cannot add to the single file"):
+        sparkmerge.write_single(df, target, mode="append")
+    with pytest.raises(sparkmerge.InvalidOptionError, match="mode must be one of"):
+        sparkmerge.write_single(df, target, mode="sometimes")
+    assert target.read_bytes() == b"old\n"
+
+    result = sparkmerge.write_single(df, target, mode="overwrite", compression="gzip")
+    assert result.bytes == target.stat().st_size
+    assert target.read_bytes()[:2] == b"\x1f\x8b"
+
+
+def test_the_data_source_from_python_is_write_single(
+    spark: SparkSession, connect: SparkSession, tmp_path: Path
+) -> None:
+    sparkmerge.write_single(recommendations(spark), tmp_path / "classic.json", "json")
+    (
+        recommendations(connect)
+        .write.format("sparkmerge")
+        .option("format", "json")
+        .mode("overwrite")
+        .save(str(tmp_path / "source.json"))
+    )
+
+    assert (tmp_path / "source.json").read_bytes() == (tmp_path / "classic.json").read_bytes()
+
+
+def test_merge_and_the_procedure_on_connect_are_the_classic_merge(
+    spark: SparkSession, connect: SparkSession, tmp_path: Path
+) -> None:
+    recommendations(spark).write.csv(str(tmp_path / "parts"), header=True, sep="|")
+    classic = sparkmerge.merge(spark, tmp_path / "parts", tmp_path / "classic.csv", header=True, sep="|")
+    remote = sparkmerge.merge(connect, tmp_path / "parts", tmp_path / "connect.csv", header=True, sep="|")
+    rows = connect.sql(
+        f"CALL sparkmerge.system.merge(source => '{tmp_path / 'parts'}', target => '{tmp_path / 'sql.csv'}', "
+        "header => true, options => map('sep', '|'))"
+    ).collect()
+
+    expected = (tmp_path / "classic.csv").read_bytes()
+    assert (tmp_path / "connect.csv").read_bytes() == expected
+    assert (tmp_path / "sql.csv").read_bytes() == expected
+    assert expected.count(b"user_id|product_id|note\n") == 1
+    assert (remote.files, remote.bytes, remote.strategy) == (classic.files, classic.bytes, classic.strategy)
+    assert len(rows) == 1 and rows[0]["bytes"] == len(expected) and rows[0]["files"] == classic.files
+
+
+def test_errors_on_connect_are_the_same_classes(connect: SparkSession, tmp_path: Path) -> None:
+    (tmp_path / "taken.csv").write_bytes(b"old\n")
+    connect.range(10).write.parquet(str(tmp_path / "parquet"))
+
+    with pytest.raises(sparkmerge.SourceNotFoundError, match="nowhere"):
+        sparkmerge.merge(connect, tmp_path / "nowhere", tmp_path / "out.csv")
+    with pytest.raises(sparkmerge.UnsupportedFormatError, match="parquet"):
+        sparkmerge.merge(connect, tmp_path / "parquet", tmp_path / "out.csv")
+    with pytest.raises(sparkmerge.UnsupportedFormatError, match="one parquet file"):
+        sparkmerge.write_single(connect.range(3), tmp_path / "out.parquet", "parquet")
+    with pytest.raises(sparkmerge.TargetExistsError) as exists:
+        sparkmerge.merge(connect, tmp_path / "parquet", tmp_path / "taken.csv")
+    assert "\n" not in str(exists.value) and "taken.csv" in str(exists.value)
+    assert (tmp_path / "taken.csv").read_bytes() == b"old\n"
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_server_without_the_jar_is_named(tmp_path: Path) -> None:
+    import connect_server
+
+    with connect_server.running(jar=False) as address:
+        session = remote_session(address)
+        try:
+            with pytest.raises(sparkmerge.JarNotLoadedError, match="--jars"):
+                sparkmerge.write_single(session.range(3), tmp_path / "out.csv")
+            with pytest.raises(sparkmerge.JarNotLoadedError, match="--jars"):
+                sparkmerge.merge(session, tmp_path, tmp_path / "out.csv")
+        finally:
+            session.stop()
+    assert list(tmp_path.iterdir()) == []

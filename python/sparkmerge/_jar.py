@@ -29,6 +29,9 @@ SCALA_FOR_SPARK_MAJOR = {"3": "2.12", "4": "2.13"}
 #: What the build wrote into each engine jar, beside the engine class: its version and the Scala and Spark it
 #: was built for (build.sbt, resourceGenerators).
 BUILD_PROPERTIES = "build.properties"
+#: The session setting that names the catalog of sparkmerge's SQL procedures, and its class (Spark 4 only).
+CATALOG_CONF = "spark.sql.catalog.sparkmerge"
+CATALOG_CLASS = "sparkmerge.sql.Procedures"
 
 
 def spark_jars_dir() -> Optional[str]:
@@ -82,7 +85,8 @@ def jar_path(scala_binary: Optional[str] = None) -> str:
 
 
 def configure(builder: SparkSession.Builder) -> SparkSession.Builder:
-    """Add the engine jar to ``spark.jars`` of a builder, keeping the jars already set there::
+    """Add the engine jar to ``spark.jars`` of a builder, keeping the jars already set there, and on Spark 4
+    the catalog of the ``CALL sparkmerge.system.merge`` procedure (``spark.sql.catalog.sparkmerge``)::
 
         spark = sparkmerge.configure(SparkSession.builder.appName("job")).getOrCreate()
 
@@ -99,7 +103,11 @@ def configure(builder: SparkSession.Builder) -> SparkSession.Builder:
     jars = [entry.strip() for entry in current.split(",") if entry.strip()]
     if jar not in jars:
         jars.append(jar)
-    return builder.config("spark.jars", ",".join(jars))
+    builder = builder.config("spark.jars", ",".join(jars))
+    # Spark 4's procedures: CALL sparkmerge.system.merge(...) from SQL, and merge() on Spark Connect.
+    if scala_binary_version() == SCALA_FOR_SPARK_MAJOR["4"] and not builder._options.get(CATALOG_CONF):
+        builder = builder.config(CATALOG_CONF, CATALOG_CLASS)
+    return builder
 
 
 def running_scala_binary(jvm: Any) -> str:

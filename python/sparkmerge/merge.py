@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from . import _jvm
+from . import _connect, _jvm
 from ._args import PathLike, flag, option_string, path_string, text
 from .result import MergeResult
 
@@ -33,7 +33,8 @@ def merge(
 
     The merge runs on the Hadoop FileSystem in the driver's JVM: any path Spark can write (local, HDFS, S3,
     ...) works, and a path without a scheme means what it means to Spark. Side files (``_SUCCESS``, ``.crc``,
-    hidden files, ``_temporary``) are left out.
+    hidden files, ``_temporary``) are left out. On a Spark Connect session (Spark 4), the same merge runs in
+    the server's driver through the SQL procedure ``sparkmerge.system.merge``, and returns the same result.
 
     :param header: every part starts with the same header line (``csv`` with ``header=True``): keep it once.
     :param overwrite: replace an existing ``target``; otherwise it raises :class:`TargetExistsError`.
@@ -55,7 +56,10 @@ def merge(
     progress = flag(progress, "progress")
     newline_policy = text(missing_newline, "missing_newline")
     string_options = {key: option_string(value, key) for key, value in options.items() if value is not None}
-    _jvm.require_classic(spark, "spark")
+    if _jvm.is_spark_connect(spark):
+        return _connect.merge(
+            spark, source_path, target_path, header, overwrite, delete_source, newline_policy, string_options
+        )
     if not hasattr(spark, "_jsparkSession"):
         raise TypeError(f"spark must be a SparkSession, not {type(spark).__name__}")
     java_result = _jvm.call(

@@ -48,6 +48,12 @@ class MergeResult:
             bytes_ahead=int(fields["bytesAhead"]),
         )
 
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> MergeResult:
+        """From the row the SQL procedure and the data source answer (``sparkmerge.sql.ResultRows``: the same
+        fields, in snake case)."""
+        return cls.from_fields({**row, "bytesAhead": row["bytes_ahead"]})
+
     @property
     def skipped(self) -> bool:
         """True when nothing was written because the target existed (``mode="ignore"``)."""

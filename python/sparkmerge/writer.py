@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from . import _jvm
+from . import _connect, _jvm
 from ._args import PathLike, flag, option_string, path_string, text
 from .result import MergeResult
 
@@ -34,12 +34,15 @@ def write_single(
     the others, so that little is left to merge once the job ends; the session setting
     ``spark.sparkmerge.copyAhead=false`` turns that off (the file is the same either way).
 
+    On a Spark Connect session, the same call goes through the ``sparkmerge`` data source on the server
+    (``df.write.format("sparkmerge")``), which needs the jar there, and returns the same result.
+
     :param format: ``"csv"``, ``"json"`` or ``"text"``.
     :param mode: ``"errorifexists"`` (or ``"error"``), ``"overwrite"``, or ``"ignore"`` (if ``path`` exists,
         write nothing and return a result with ``files=0`` and ``strategy="skipped"``). ``"append"`` is refused:
         one file cannot be appended to by a Spark job.
     :param progress: draw a progress bar on stderr while the parts are merged (Spark shows its own while
-        it writes them).
+        it writes them). On Spark Connect the merge runs in the server, which logs its progress.
     :param options: the format's writer options, as for ``df.write.options(...)`` (``header=True``,
         ``sep=";"``, ``compression="gzip"``, ...); an option set to None is left out.
     :raises UnsupportedFormatError: for Parquet, ORC, Avro and any other format but the three above.
@@ -51,7 +54,8 @@ def write_single(
     fmt = text(format, "format")
     save_mode = text(mode, "mode")
     string_options = {key: option_string(value, key) for key, value in options.items() if value is not None}
-    _jvm.require_classic(df, "df")
+    if _jvm.is_spark_connect(df):
+        return _connect.write_single(df, target, fmt, save_mode, string_options)
     if not hasattr(df, "_jdf"):
         raise TypeError(f"df must be a pyspark.sql.DataFrame, not {type(df).__name__}")
     spark = df.sparkSession

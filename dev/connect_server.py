@@ -1,0 +1,107 @@
+"""A Spark Connect server on 127.0.0.1, in a JVM of its own, started with spark-submit as a cluster starts one,
+with the engine jar on it: for the tests and the benchmark of Spark Connect (pyspark 4 ships the server).
+
+    python dev/connect_server.py
+
+Prints ``sc://127.0.0.1:PORT`` once the server answers, then serves until its standard input ends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Iterator
+
+START_SECONDS = 180
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def command(port: int, *conf: str, jar: bool = True) -> list[str]:
+    """spark-submit of the installed pyspark, running the Connect server with the engine jar (or without, to
+    see what a client is told then)."""
+    import pyspark
+
+    import sparkmerge
+    from sparkmerge._jar import CATALOG_CLASS, CATALOG_CONF
+
+    submit = Path(pyspark.__file__).parent / "bin" / "spark-submit"
+    settings = {
+        "spark.connect.grpc.binding.address": "127.0.0.1",
+        "spark.connect.grpc.binding.port": str(port),
+        "spark.ui.enabled": "false",
+        "spark.sql.session.timeZone": "UTC",
+    }
+    if jar:
+        settings[CATALOG_CONF] = CATALOG_CLASS
+    confs = [a for key, value in settings.items() for a in ("--conf", f"{key}={value}")]
+    confs += [a for entry in conf for a in ("--conf", entry)]
+    return [
+        str(submit),
+        "--master",
+        "local[2]",
+        *(("--jars", sparkmerge.jar_path()) if jar else ()),
+        *confs,
+        "--class",
+        "org.apache.spark.sql.connect.service.SparkConnectServer",
+        "spark-internal",
+    ]
+
+
+def _answers(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        return True
+    return False
+
+
+@contextlib.contextmanager
+def running(*conf: str, jar: bool = True) -> Iterator[str]:
+    """A server for the length of the block, with extra ``key=value`` settings, with the jar or without; yields
+    its ``sc://`` address.
+    Its log goes to a temporary file, shown if it does not start."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYSPARK_", "SPARK_"))}
+    with tempfile.NamedTemporaryFile("w+", prefix="sparkmerge-connect-", suffix=".log") as log:
+        server = subprocess.Popen(
+            command(port, *conf, jar=jar), stdout=log, stderr=subprocess.STDOUT, env=env
+        )
+        try:
+            deadline = time.monotonic() + START_SECONDS
+            while not _answers(port):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(
+                        f"the Spark Connect server did not start; its log:\n{log.read()[-4000:]}"
+                    )
+                time.sleep(0.5)
+            yield f"sc://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.parse_args()
+    with running() as address:
+        print(address, flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()
