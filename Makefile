@@ -27,7 +27,7 @@ TEST_SOURCES := $(shell find jvm/src/test -name '*.scala')
 export PIP_CACHE_DIR := $(CURDIR)/.cache/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build dist demo test test-jvm test-python test-python35 test-wheel lint format clean mini-hdfs mini-hdfs-stop bench bench-s3
+.PHONY: build dist demo test test-jvm test-python test-python35 test-wheel lint format clean mini-hdfs mini-hdfs-stop bench bench-s3 bench-connect
 
 build: $(PACKAGED_JARS) $(VENV)/.installed
 
@@ -127,8 +127,13 @@ bench: build $(TEST_CLASSPATH)
 	$(VENV)/bin/pip install -q -r bench/requirements.txt
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
+# write_single through a Spark Connect server against a classic session, on the same data.
+bench-connect: build
+	$(VENV)/bin/pip install -q -r bench/requirements.txt
+	$(VENV)/bin/python bench/connect.py $(BENCH_ARGS)
+
 # S3 on a loopback server: the store's own copies against the copy through the JVM, and write_single against
-# coalesce(1), all to s3a:// (bench/results/s3.md).
+# coalesce(1), all to s3a://, on s3proxy (bench/results/s3-s3proxy.md; BENCH_ARGS="--server moto" for moto).
 bench-s3: build $(TEST_CLASSPATH)
 	$(VENV)/bin/pip install -q -r bench/requirements.txt
 	$(VENV)/bin/python bench/s3.py $(BENCH_ARGS)

@@ -1,13 +1,13 @@
-"""S3 on a loopback server (moto's, through S3A): the store's own copies against the copy through this JVM, and
-write_single against coalesce(1) and the plain parallel write, all to s3a://, in one run.
+"""S3 on a loopback server (s3proxy or moto, through S3A): the store's own copies against the copy through this
+JVM, and write_single against coalesce(1) and the plain parallel write, all to s3a://, in one run.
 
 The merges take turns, the server-side copy and the copy through the JVM (``sparkmerge.s3.server-side=false``),
 after one untimed run of each, on the same parts: 1 GiB in 32 parts and in 1,000 parts, written by Spark's
 parallel write. Every figure is the median of --runs runs. Results: a table on stdout, JSON and Markdown in
-bench/results/::
+bench/results/s3-<server>.*::
 
-    make bench-s3                                   # 1 GiB, 3 runs each, about 25 minutes
-    .venv/bin/python bench/s3.py --runs 2           # the README's figures, about 20 minutes
+    make bench-s3                                   # s3proxy, 1 GiB, 3 runs each
+    .venv/bin/python bench/s3.py --server moto      # moto's server, about 25 minutes
     .venv/bin/python bench/s3.py --gb 0.25 --runs 1
 """
 
@@ -31,8 +31,11 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 sys.path.insert(0, str(HERE.parent / "dev"))
 import s3_server  # noqa: E402  (dev/ is not a package)
+import s3proxy  # noqa: E402
 
 BUCKET = "sparkmerge-bench"
+#: The loopback S3 servers, and how to start one.
+SERVERS = {"s3proxy": s3proxy.running, "moto": s3_server.running}
 SERVER_SIDE = "sparkmerge.s3.server-side"
 
 
@@ -40,6 +43,9 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--gb", type=float, default=1.0, help="size of the CSV (default 1 GiB)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (default 3)")
+    parser.add_argument(
+        "--server", choices=SERVERS, default="s3proxy", help="the loopback S3 server (default s3proxy)"
+    )
     return parser.parse_args()
 
 
@@ -131,7 +137,7 @@ def spark_ways(df: DataFrame, store: Store, runs: int) -> dict[str, Any]:
 def table(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines = [
-        f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB; Spark local[2]; moto's S3 server on "
+        f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB; Spark local[2]; {results['args']['server']} on "
         f"127.0.0.1 through S3A; median of {results['args']['runs']} runs.",
         "",
         f"**Merging the parts of a parallel write, {results['mib']:.0f} MiB** (target on s3a://)",
@@ -177,7 +183,7 @@ def main() -> None:
     top_n = 10
     users = int(args.gb * 2**30 / BYTES_PER_ROW / top_n)
     results: dict[str, Any] = {"machine": machine(), "args": {**vars(args), "partitions_large": 32}}
-    with s3_server.running(BUCKET) as endpoint:
+    with SERVERS[args.server](BUCKET) as endpoint:
         builder = (
             SparkSession.builder.master("local[2]")
             .appName("sparkmerge-bench-s3")
@@ -207,8 +213,8 @@ def main() -> None:
         finally:
             spark.stop()
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "s3.json").write_text(json.dumps(results, indent=2) + "\n")
-    (RESULTS / "s3.md").write_text(table(results))
+    (RESULTS / f"s3-{args.server}.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / f"s3-{args.server}.md").write_text(table(results))
     print(table(results))
 
 

@@ -49,6 +49,14 @@ def test_configure_on_a_builder_without_jars() -> None:
     assert builder._options["spark.jars"] == sparkmerge.jar_path()
 
 
+def test_configure_names_the_procedures_catalog_on_spark_4_and_keeps_one_set() -> None:
+    builder = sparkmerge.configure(SparkSession.Builder())
+    expected = "sparkmerge.sql.Procedures" if LINE == "2.13" else None  # Spark 3.5 has no procedures
+    assert builder._options.get("spark.sql.catalog.sparkmerge") == expected
+    mine = SparkSession.Builder().config("spark.sql.catalog.sparkmerge", "my.Catalog")
+    assert sparkmerge.configure(mine)._options["spark.sql.catalog.sparkmerge"] == "my.Catalog"
+
+
 def test_configure_takes_only_a_builder() -> None:
     with pytest.raises(TypeError, match="SparkSession.Builder"):
         sparkmerge.configure("local[2]")  # type: ignore[arg-type]

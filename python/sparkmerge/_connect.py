@@ -13,7 +13,13 @@ import uuid
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from ._jar import CATALOG_CLASS, CATALOG_CONF
-from .errors import JAVA_EXCEPTIONS, JarNotLoadedError, SparkConnectError, SparkMergeError
+from .errors import (
+    JAVA_EXCEPTIONS,
+    InvalidOptionError,
+    JarNotLoadedError,
+    SparkConnectError,
+    SparkMergeError,
+)
 from .result import MergeResult
 
 if TYPE_CHECKING:
@@ -23,8 +29,15 @@ __all__ = ["write_single", "merge", "translate"]
 
 SOURCE = "sparkmerge"
 #: The save modes the Connect client passes on, by the names write_single takes.
-MODES = {"errorifexists": "error", "error": "error", "default": "error", "overwrite": "overwrite"}
-MODES.update({"ignore": "ignore", "append": "append"})  # append: the server refuses it with its own message
+#: append is passed on for the server to refuse it with its own message, as on a classic session.
+MODES = {
+    "errorifexists": "error",
+    "error": "error",
+    "default": "error",
+    "overwrite": "overwrite",
+    "ignore": "ignore",
+    "append": "append",
+}
 #: How the server names an engine exception in the message of the error the client raises: "(class) message".
 ENGINE_ERROR = re.compile(r"\(sparkmerge\.(\w+)\)\s*(.*)")
 #: ... or in the causes of a server stack trace.
@@ -37,8 +50,6 @@ def write_single(df: DataFrame, target: str, fmt: str, mode: str, options: Mappi
     """``df.write.format("sparkmerge")`` on the server, then its result read back under an id of this call."""
     save_mode = MODES.get(mode.strip().lower())
     if save_mode is None:
-        from .errors import InvalidOptionError
-
         raise InvalidOptionError(
             f"mode must be one of errorifexists, error, default, overwrite, ignore, not '{mode}', for {target}"
         )

@@ -1,0 +1,103 @@
+"""s3proxy (Maven Central) on 127.0.0.1 with its file-system store: the benchmark's second S3 server, beside
+moto's. Both keep the rules the merge relies on (5 MiB parts, ranges copied as asked, If-None-Match on the
+completion); s3proxy is in Java and stores objects as files, so that a completion costs what writing the object
+to disk costs, where moto re-reads and checksums every byte in Python (README, "S3: the store copies the parts").
+
+The jar comes from Maven Central into .cache/s3proxy on first use (``mvn dependency:copy``, as dev/sbt fetches
+sbt)."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Iterator
+
+from s3_server import KEY
+
+VERSION = "4.1.0"
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache"
+JAR = CACHE / "s3proxy" / f"s3proxy-{VERSION}-jar-with-dependencies.jar"
+START_SECONDS = 60
+
+
+def jar() -> Path:
+    if not JAR.exists():
+        subprocess.run(
+            [
+                "mvn",
+                "-q",
+                "-B",
+                "dependency:copy",
+                f"-Dartifact=org.gaul:s3proxy:{VERSION}:jar:jar-with-dependencies",
+                f"-DoutputDirectory={JAR.parent}",
+                f"-Dmaven.repo.local={CACHE / 'm2'}",
+            ],
+            check=True,
+        )
+    return JAR
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _answers(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        return True
+    return False
+
+
+@contextlib.contextmanager
+def running(*buckets: str) -> Iterator[str]:
+    """A server with ``buckets``, storing its objects in a temporary folder, for the length of the block; yields
+    its endpoint."""
+    import boto3
+
+    port = _free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="sparkmerge-s3proxy-") as work:
+        store = Path(work) / "store"
+        store.mkdir()
+        properties = Path(work) / "s3proxy.conf"
+        properties.write_text(
+            f"s3proxy.endpoint={endpoint}\ns3proxy.authorization=aws-v2-or-v4\n"
+            f"s3proxy.identity={KEY}\ns3proxy.credential={KEY}\njclouds.provider=filesystem\n"
+            f"jclouds.identity={KEY}\njclouds.credential={KEY}\njclouds.filesystem.basedir={store}\n"
+        )
+        with open(Path(work) / "s3proxy.log", "w+") as log:
+            server = subprocess.Popen(
+                ["java", "-Xmx2g", "-jar", str(jar()), "--properties", str(properties)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                deadline = time.monotonic() + START_SECONDS
+                while not _answers(port):
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        raise RuntimeError(f"s3proxy did not start; its log:\n{log.read()[-4000:]}")
+                    time.sleep(0.2)
+                s3 = boto3.client(
+                    "s3",
+                    endpoint_url=endpoint,
+                    region_name="us-east-1",
+                    aws_access_key_id=KEY,
+                    aws_secret_access_key=KEY,
+                )
+                for bucket in buckets:
+                    s3.create_bucket(Bucket=bucket)
+                yield endpoint
+            finally:
+                server.terminate()
+                try:
+                    server.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait(timeout=30)
