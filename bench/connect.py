@@ -48,7 +48,9 @@ def recommendations(spark: SparkSession, users: int, products: int) -> DataFrame
     """The demo's rows (demo/recommendations.py) in SQL expressions: pyspark's column functions build the
     Columns of one kind of session per process, and this one holds both kinds."""
     user, rank = f"CAST(id / {TOP_N} AS BIGINT)", f"id % {TOP_N}"
-    decay = f"(0.05D + (abs(xxhash64({user})) % 1000) / 2000.0D)"  # doubles, as in the demo: 0.05 is a DECIMAL
+    decay = (
+        f"(0.05D + (abs(xxhash64({user})) % 1000) / 2000.0D)"  # doubles, as in the demo: 0.05 is a DECIMAL
+    )
     return spark.range(0, users * TOP_N, 1, PARTITIONS).selectExpr(
         f"{user} AS user_id",
         f"abs(xxhash64({user}, {rank})) % {products} + 1 AS product_id",
