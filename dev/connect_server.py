@@ -11,21 +11,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Iterator
 
+import servers
+
 START_SECONDS = 180
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def command(port: int, *conf: str, jar: bool = True) -> list[str]:
@@ -59,40 +53,22 @@ def command(port: int, *conf: str, jar: bool = True) -> list[str]:
     ]
 
 
-def _answers(port: int) -> bool:
-    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-        return True
-    return False
-
-
 @contextlib.contextmanager
 def running(*conf: str, jar: bool = True) -> Iterator[str]:
     """A server for the length of the block, with extra ``key=value`` settings, with the jar or without; yields
     its ``sc://`` address.
     Its log goes to a temporary file, shown if it does not start."""
-    port = free_port()
+    port = servers.free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYSPARK_", "SPARK_"))}
     with tempfile.NamedTemporaryFile("w+", prefix="sparkmerge-connect-", suffix=".log") as log:
         server = subprocess.Popen(
             command(port, *conf, jar=jar), stdout=log, stderr=subprocess.STDOUT, env=env
         )
         try:
-            deadline = time.monotonic() + START_SECONDS
-            while not _answers(port):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(
-                        f"the Spark Connect server did not start; its log:\n{log.read()[-4000:]}"
-                    )
-                time.sleep(0.5)
+            servers.wait_until_answers(server, port, log, "the Spark Connect server", START_SECONDS)
             yield f"sc://127.0.0.1:{port}"
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=30)
+            servers.stop(server)
 
 
 def main() -> None:

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
+import servers  # dev/, on the path of whoever imports this module
+
 ROOT = Path(__file__).resolve().parent.parent
 CLASSPATH = "jvm/target/test-classpath.txt"
 START_SECONDS = 120
@@ -46,12 +48,7 @@ def running(base: Path) -> Iterator[str]:
             raise MiniHdfsError(f"the mini HDFS did not start within {START_SECONDS} s; see {log}")
         yield uri
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        servers.stop(server)
 
 
 def _uri_of(server: subprocess.Popen[str]) -> str | None:

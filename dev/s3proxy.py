@@ -9,13 +9,12 @@ sbt)."""
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 from typing import Iterator
 
+import servers
 from s3_server import KEY
 
 VERSION = "4.1.0"
@@ -42,25 +41,13 @@ def jar() -> Path:
     return JAR
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _answers(port: int) -> bool:
-    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-        return True
-    return False
-
-
 @contextlib.contextmanager
 def running(*buckets: str) -> Iterator[str]:
     """A server with ``buckets``, storing its objects in a temporary folder, for the length of the block; yields
     its endpoint."""
     import boto3
 
-    port = _free_port()
+    port = servers.free_port()
     endpoint = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="sparkmerge-s3proxy-") as work:
         store = Path(work) / "store"
@@ -78,12 +65,7 @@ def running(*buckets: str) -> Iterator[str]:
                 stderr=subprocess.STDOUT,
             )
             try:
-                deadline = time.monotonic() + START_SECONDS
-                while not _answers(port):
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        log.seek(0)
-                        raise RuntimeError(f"s3proxy did not start; its log:\n{log.read()[-4000:]}")
-                    time.sleep(0.2)
+                servers.wait_until_answers(server, port, log, "s3proxy", START_SECONDS)
                 s3 = boto3.client(
                     "s3",
                     endpoint_url=endpoint,
@@ -95,9 +77,4 @@ def running(*buckets: str) -> Iterator[str]:
                     s3.create_bucket(Bucket=bucket)
                 yield endpoint
             finally:
-                server.terminate()
-                try:
-                    server.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait(timeout=30)
+                servers.stop(server)
