@@ -1,5 +1,6 @@
 """A Spark Connect server on 127.0.0.1, in a JVM of its own, started with spark-submit as a cluster starts one,
-with the engine jar on it: for the tests and the benchmark of Spark Connect (pyspark 4 ships the server).
+with the engine jar on it: for the tests and the benchmark of Spark Connect. pyspark 4 ships the server; for
+pyspark 3.5 its jar (spark-connect_2.12, shaded) comes from Maven Central into .cache/ on first use.
 
     python dev/connect_server.py
 
@@ -31,13 +32,17 @@ def command(port: int, *conf: str, jar: bool = True) -> list[str]:
     from sparkmerge._jar import CATALOG_CLASS, CATALOG_CONF
 
     submit = Path(pyspark.__file__).parent / "bin" / "spark-submit"
+    spark_4 = pyspark.__version__.startswith("4.")
+    jars = [sparkmerge.jar_path()] if jar else []
+    if not spark_4:
+        jars.append(str(servers.maven_jar("org.apache.spark", "spark-connect_2.12", pyspark.__version__)))
     settings = {
         "spark.connect.grpc.binding.address": "127.0.0.1",
         "spark.connect.grpc.binding.port": str(port),
         "spark.ui.enabled": "false",
         "spark.sql.session.timeZone": "UTC",
     }
-    if jar:
+    if jar and spark_4:  # procedures came with Spark 4
         settings[CATALOG_CONF] = CATALOG_CLASS
     confs = [a for key, value in settings.items() for a in ("--conf", f"{key}={value}")]
     confs += [a for entry in conf for a in ("--conf", entry)]
@@ -45,7 +50,7 @@ def command(port: int, *conf: str, jar: bool = True) -> list[str]:
         str(submit),
         "--master",
         "local[2]",
-        *(("--jars", sparkmerge.jar_path()) if jar else ()),
+        *(("--jars", ",".join(jars)) if jars else ()),
         *confs,
         "--class",
         "org.apache.spark.sql.connect.service.SparkConnectServer",

@@ -3,8 +3,7 @@ moto's. Both keep the rules the merge relies on (5 MiB parts, ranges copied as a
 completion); s3proxy is in Java and stores objects as files, so that a completion costs what writing the object
 to disk costs, where moto re-reads and checksums every byte in Python (README, "S3: the store copies the parts").
 
-The jar comes from Maven Central into .cache/s3proxy on first use (``mvn dependency:copy``, as dev/sbt fetches
-sbt)."""
+The jar comes from Maven Central into .cache/s3proxy on first use."""
 
 from __future__ import annotations
 
@@ -18,27 +17,11 @@ import servers
 from s3_server import KEY
 
 VERSION = "4.1.0"
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / ".cache"
-JAR = CACHE / "s3proxy" / f"s3proxy-{VERSION}-jar-with-dependencies.jar"
 START_SECONDS = 60
 
 
 def jar() -> Path:
-    if not JAR.exists():
-        subprocess.run(
-            [
-                "mvn",
-                "-q",
-                "-B",
-                "dependency:copy",
-                f"-Dartifact=org.gaul:s3proxy:{VERSION}:jar:jar-with-dependencies",
-                f"-DoutputDirectory={JAR.parent}",
-                f"-Dmaven.repo.local={CACHE / 'm2'}",
-            ],
-            check=True,
-        )
-    return JAR
+    return servers.maven_jar("org.gaul", "s3proxy", VERSION, "jar-with-dependencies")
 
 
 @contextlib.contextmanager

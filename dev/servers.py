@@ -1,5 +1,5 @@
-"""What the loopback servers of the tests and the benchmark share: a free port, waiting until one answers, and
-stopping one, every wait bounded."""
+"""What the loopback servers of the tests and the benchmark share: their jars from Maven Central, a free port,
+waiting until one answers, and stopping one, every wait bounded."""
 
 from __future__ import annotations
 
@@ -7,7 +7,32 @@ import contextlib
 import socket
 import subprocess
 import time
+from pathlib import Path
 from typing import IO
+
+CACHE = Path(__file__).resolve().parent.parent / ".cache"
+
+
+def maven_jar(group: str, artifact: str, version: str, classifier: str = "") -> Path:
+    """A jar from Maven Central, fetched into .cache/<artifact> on first use (``mvn dependency:copy``, as dev/sbt
+    fetches sbt), so that a rerun finds it."""
+    folder = CACHE / artifact
+    jar = folder / f"{artifact}-{version}{'-' + classifier if classifier else ''}.jar"
+    if not jar.exists():
+        coordinates = f"{group}:{artifact}:{version}" + (f":jar:{classifier}" if classifier else "")
+        subprocess.run(
+            [
+                "mvn",
+                "-q",
+                "-B",
+                "dependency:copy",
+                f"-Dartifact={coordinates}",
+                f"-DoutputDirectory={folder}",
+                f"-Dmaven.repo.local={CACHE / 'm2'}",
+            ],
+            check=True,
+        )
+    return jar
 
 
 def free_port() -> int:

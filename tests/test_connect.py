@@ -1,6 +1,6 @@
 """Spark Connect: write_single, the data source, merge and the SQL procedure from a client with no JVM of its
-own, against a real Connect server (pyspark 4 ships it) that the tests start on 127.0.0.1 with the jar. Each
-file is compared byte for byte with what the classic session writes."""
+own, against a real Connect server that the tests start on 127.0.0.1 with the jar (dev/connect_server.py), on
+Spark 4 and 3.5. Each file is compared byte for byte with what the classic session writes."""
 
 from __future__ import annotations
 
@@ -14,11 +14,8 @@ from pyspark.sql import DataFrame, SparkSession
 
 import sparkmerge
 
-pytestmark = pytest.mark.skipif(
-    pyspark.__version__.startswith("3."),
-    reason="pyspark 3.5 ships no Spark Connect server (spark-connect_2.12 comes with --packages); the data source "
-    "under write_single is the same code on both lines and its ScalaTest runs on 3.5",
-)
+SPARK_4 = pyspark.__version__.startswith("4.")
+spark_4_only = pytest.mark.skipif(not SPARK_4, reason="SQL procedures came with Spark 4")
 
 
 def remote_session(address: str) -> SparkSession:
@@ -108,6 +105,7 @@ def test_the_data_source_from_python_is_write_single(
     assert (tmp_path / "source.json").read_bytes() == (tmp_path / "classic.json").read_bytes()
 
 
+@spark_4_only
 def test_merge_and_the_procedure_on_connect_are_the_classic_merge(
     spark: SparkSession, connect: SparkSession, tmp_path: Path
 ) -> None:
@@ -129,19 +127,39 @@ def test_merge_and_the_procedure_on_connect_are_the_classic_merge(
 
 def test_errors_on_connect_are_the_same_classes(connect: SparkSession, tmp_path: Path) -> None:
     (tmp_path / "taken.csv").write_bytes(b"old\n")
+
+    with pytest.raises(sparkmerge.UnsupportedFormatError, match="one parquet file"):
+        sparkmerge.write_single(connect.range(3), tmp_path / "out.parquet", "parquet")
+    with pytest.raises(sparkmerge.TargetExistsError) as exists:
+        sparkmerge.write_single(connect.range(3), tmp_path / "taken.csv")
+    assert "\n" not in str(exists.value) and "taken.csv" in str(exists.value)
+    with pytest.raises(sparkmerge.InvalidOptionError, match="header must be true or false"):
+        sparkmerge.write_single(connect.range(3), tmp_path / "out.csv", header="yes")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken.csv"]
+    assert (tmp_path / "taken.csv").read_bytes() == b"old\n"
+
+
+@spark_4_only
+def test_merge_errors_on_connect_are_the_same_classes(connect: SparkSession, tmp_path: Path) -> None:
+    (tmp_path / "taken.csv").write_bytes(b"old\n")
     connect.range(10).write.parquet(str(tmp_path / "parquet"))
 
     with pytest.raises(sparkmerge.SourceNotFoundError, match="nowhere"):
         sparkmerge.merge(connect, tmp_path / "nowhere", tmp_path / "out.csv")
     with pytest.raises(sparkmerge.UnsupportedFormatError, match="parquet"):
         sparkmerge.merge(connect, tmp_path / "parquet", tmp_path / "out.csv")
-    with pytest.raises(sparkmerge.UnsupportedFormatError, match="one parquet file"):
-        sparkmerge.write_single(connect.range(3), tmp_path / "out.parquet", "parquet")
     with pytest.raises(sparkmerge.TargetExistsError) as exists:
         sparkmerge.merge(connect, tmp_path / "parquet", tmp_path / "taken.csv")
     assert "\n" not in str(exists.value) and "taken.csv" in str(exists.value)
     assert (tmp_path / "taken.csv").read_bytes() == b"old\n"
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.skipif(SPARK_4, reason="Spark 4 has procedures: merge works there")
+def test_merge_on_a_spark_3_5_connect_session_says_what_works(connect: SparkSession, tmp_path: Path) -> None:
+    with pytest.raises(sparkmerge.SparkConnectError, match="Spark 4.0") as refused:
+        sparkmerge.merge(connect, tmp_path, tmp_path / "out.csv")
+    assert "write_single" in str(refused.value) and "classic" in str(refused.value)
 
 
 def test_a_server_without_the_jar_is_named(tmp_path: Path) -> None:
@@ -152,8 +170,9 @@ def test_a_server_without_the_jar_is_named(tmp_path: Path) -> None:
         try:
             with pytest.raises(sparkmerge.JarNotLoadedError, match="--jars"):
                 sparkmerge.write_single(session.range(3), tmp_path / "out.csv")
-            with pytest.raises(sparkmerge.JarNotLoadedError, match="--jars"):
-                sparkmerge.merge(session, tmp_path, tmp_path / "out.csv")
+            if SPARK_4:
+                with pytest.raises(sparkmerge.JarNotLoadedError, match="--jars"):
+                    sparkmerge.merge(session, tmp_path, tmp_path / "out.csv")
         finally:
             session.stop()
     assert list(tmp_path.iterdir()) == []

@@ -138,7 +138,8 @@ def translate(error: Any) -> SparkMergeError:
             return JAVA_EXCEPTIONS[name](
                 text or name, java_class=f"sparkmerge.{name}", java_trace=trace or None
             )
-    error_class = _error_class(error)
+    # Spark 3.5's client keeps the error class only in the message: "[DATA_SOURCE_NOT_FOUND] ...".
+    error_class = _error_class(error) or next((c for c in NOT_LOADED if f"[{c}]" in message), "")
     if error_class in NOT_LOADED or CATALOG_CLASS in message:
         return JarNotLoadedError(_not_loaded_message(error_class), java_trace=trace or None)
     first = message.splitlines()[0] if message else type(error).__name__
