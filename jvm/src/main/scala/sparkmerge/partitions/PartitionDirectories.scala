@@ -1,0 +1,65 @@
+package sparkmerge.partitions
+
+import java.io.FileNotFoundException
+
+import org.apache.hadoop.fs.{FileSystem, Path}
+
+import sparkmerge.{InvalidLayoutException, SourceNotFoundException}
+import sparkmerge.parts.{NaturalOrder, SideEntries}
+
+/**
+ * The leaf directories of a partitioned write (`country=FR/`, nested `a=1/b=2/`), each with the values of its
+ * path, in the order of the values. A directory holds either partition directories or data files, never both,
+ * and every leaf names the same columns in the same order, as Spark's `partitionBy` writes them.
+ */
+object PartitionDirectories {
+
+  /** One leaf: its directory, and the columns' values as Spark wrote them in the path. */
+  final case class Leaf(dir: Path, values: Vector[(String, String)]) {
+    def columns: Vector[String] = values.map(_._1)
+  }
+
+  def list(fs: FileSystem, root: Path): Vector[Leaf] = {
+    val found =
+      try walk(fs, root, Vector.empty)
+      catch {
+        case _: FileNotFoundException =>
+          throw new SourceNotFoundException(
+            s"source $root does not exist: pass the directory the Spark job wrote with partitionBy"
+          )
+      }
+    if (found.isEmpty)
+      throw new InvalidLayoutException(
+        s"source $root holds no partition directories (column=value): merge it into one file, without {column}"
+      )
+    val columns = found.head.columns
+    found.find(_.columns != columns).foreach { other =>
+      throw new InvalidLayoutException(
+        s"source $root mixes partition columns: ${found.head.dir} has ${columns.mkString("/")}, ${other.dir} has " +
+          other.columns.mkString("/")
+      )
+    }
+    found
+  }
+
+  private def walk(fs: FileSystem, dir: Path, values: Vector[(String, String)]): Vector[Leaf] = {
+    val entries = fs.listStatus(dir).filterNot(s => SideEntries.isSide(s.getPath.getName)).toVector
+    val (dirs, files) = entries.partition(_.isDirectory)
+    if (dirs.nonEmpty && files.nonEmpty)
+      throw new InvalidLayoutException(
+        s"$dir holds both partition directories and data files (${files.head.getPath.getName}): merge the " +
+          "files of one level only"
+      )
+    if (dirs.isEmpty) { if (values.isEmpty) Vector.empty else Vector(Leaf(dir, values)) }
+    else
+      dirs.map(_.getPath).sortBy(_.getName)(NaturalOrder).flatMap { sub =>
+        sub.getName.split("=", 2) match {
+          case Array(column, value) if column.nonEmpty => walk(fs, sub, values :+ (column -> value))
+          case _                                       =>
+            throw new InvalidLayoutException(
+              s"$sub is not a partition directory (column=value): merge it on its own, or move it out of $dir"
+            )
+        }
+      }
+  }
+}
