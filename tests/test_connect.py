@@ -125,6 +125,22 @@ def test_merge_and_the_procedure_on_connect_are_the_classic_merge(
     assert len(rows) == 1 and rows[0]["bytes"] == len(expected) and rows[0]["files"] == classic.files
 
 
+@spark_4_only
+def test_one_file_per_partition_value_through_the_procedure(
+    spark: SparkSession, connect: SparkSession, tmp_path: Path
+) -> None:
+    recommendations(spark).selectExpr("*", "product_id % 3 AS k").write.partitionBy("k").csv(
+        str(tmp_path / "src")
+    )
+    classic = sparkmerge.merge(spark, tmp_path / "src", tmp_path / "classic" / "{k}.csv")
+    remote = sparkmerge.merge(connect, tmp_path / "src", tmp_path / "connect" / "{k}.csv")
+
+    assert isinstance(remote, sparkmerge.MergeResults) and len(remote) == len(classic) == 3
+    for name in ("0.csv", "1.csv", "2.csv"):
+        assert (tmp_path / "connect" / name).read_bytes() == (tmp_path / "classic" / name).read_bytes()
+    assert [r.bytes for r in remote] == [r.bytes for r in classic]
+
+
 def test_errors_on_connect_are_the_same_classes(connect: SparkSession, tmp_path: Path) -> None:
     (tmp_path / "taken.csv").write_bytes(b"old\n")
 

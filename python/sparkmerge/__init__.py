@@ -28,7 +28,7 @@ from .errors import (
     UnsupportedFormatError,
 )
 from .merge import merge
-from .result import MergeResult
+from .result import MergeResult, MergeResults
 from .writer import write_single
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "merge",
     "write_single",
     "MergeResult",
+    "MergeResults",
     "SparkMergeError",
     "SourceNotFoundError",
     "EmptySourceError",

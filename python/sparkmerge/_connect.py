@@ -12,6 +12,7 @@ import re
 import uuid
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
+from ._args import is_template
 from ._jar import CATALOG_CLASS, CATALOG_CONF
 from .errors import (
     JAVA_EXCEPTIONS,
@@ -20,7 +21,7 @@ from .errors import (
     SparkConnectError,
     SparkMergeError,
 )
-from .result import MergeResult
+from .result import MergeResult, MergeResults
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -93,6 +94,8 @@ def merge(
     named = ", ".join(f"{name} => {value}" for name, value in arguments.items())
     with _translated():
         rows = spark.sql(f"CALL sparkmerge.system.merge({named})").collect()
+    if is_template(target):  # a row per file
+        return MergeResults.of(target, [MergeResult.from_row(row.asDict()) for row in rows])
     return MergeResult.from_row(rows[0].asDict())
 
 

@@ -6,8 +6,8 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from . import _connect, _jvm
-from ._args import PathLike, flag, option_string, path_string, text
-from .result import MergeResult
+from ._args import PathLike, flag, is_template, option_string, path_string, text
+from .result import MergeResult, MergeResults
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -47,6 +47,11 @@ def merge(
         ``lineSep``, ``encoding``. With ``header=True`` they say where the header record ends (a quoted column
         name may hold a line break); ``lineSep`` also says what a line break is.
     :raises SparkMergeError: or one of its subclasses, with a one-line message naming the path.
+
+    A ``target`` with partition columns in braces, ``"exports/{country}.csv"``, merges a directory written with
+    ``partitionBy`` into one file per partition value (nested ``a=1/b=2/`` too), and returns a
+    :class:`MergeResults` that holds each file's result. Without ``overwrite``, every target is checked before
+    any is written.
     """
     source_path = path_string(source, "source")
     target_path = path_string(target, "target")
@@ -62,6 +67,21 @@ def merge(
         )
     if not hasattr(spark, "_jsparkSession"):
         raise TypeError(f"spark must be a SparkSession, not {type(spark).__name__}")
+    if is_template(target_path):
+        java_results = _jvm.call(
+            spark,
+            "mergePartitions",
+            spark._jsparkSession,
+            source_path,
+            target_path,
+            header,
+            overwrite,
+            delete_source,
+            newline_policy,
+            _jvm.java_string_map(spark, string_options),
+            progress=progress,
+        )
+        return MergeResults.of(target_path, [MergeResult.from_java(r) for r in java_results])
     java_result = _jvm.call(
         spark,
         "merge",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
-__all__ = ["MergeResult"]
+__all__ = ["MergeResult", "MergeResults"]
 
 SKIPPED = "skipped"
 #: The fields of the JVM's ``sparkmerge.MergeResult``, as its accessors and MergeMain's JSON name them.
@@ -70,6 +70,40 @@ class MergeResult:
         return (
             f"merged {self.files} file{'s' if self.files != 1 else ''} into {self.target}: "
             f"{_human_bytes(self.bytes)} in {self.seconds:.2f} s ({self.strategy})"
+        )
+
+
+@dataclass(frozen=True)
+class MergeResults(MergeResult):
+    """What a merge to a target with ``{column}`` in it did: one file per partition value. ``results`` holds each
+    file's :class:`MergeResult`, in the order of the values; the fields are their totals, ``target`` is the
+    template, and iterating goes over ``results``."""
+
+    results: tuple[MergeResult, ...] = ()
+
+    @classmethod
+    def of(cls, template: str, results: Sequence[MergeResult]) -> MergeResults:
+        return cls(
+            target=template,
+            files=sum(r.files for r in results),
+            bytes=sum(r.bytes for r in results),
+            strategy="+".join(sorted({r.strategy for r in results})),
+            seconds=sum(r.seconds for r in results),
+            reason=f"{len(results)} files, one per partition value",
+            bytes_ahead=sum(r.bytes_ahead for r in results),
+            results=tuple(results),
+        )
+
+    def __iter__(self) -> Iterator[MergeResult]:
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __str__(self) -> str:
+        return (
+            f"merged {self.files} file{'s' if self.files != 1 else ''} into {len(self.results)} files "
+            f"{self.target}: {_human_bytes(self.bytes)} in {self.seconds:.2f} s ({self.strategy})"
         )
 
 

@@ -7,6 +7,7 @@ import org.apache.hadoop.fs.{FileSystem, Path}
 import org.slf4j.LoggerFactory
 
 import sparkmerge.format.CsvDialect
+import sparkmerge.partitions.PathTemplate
 import sparkmerge.parts.{DataFileSystem, RealLocation}
 import sparkmerge.pipeline.MergePipeline
 import sparkmerge.plan.{LineBreaks, MergeRequest}
@@ -34,6 +35,11 @@ object Merger {
       conf: Configuration = new Configuration(),
       progress: MergeProgress = new MergeProgress()
   ): MergeResult = {
+    if (PathTemplate.isTemplate(target))
+      throw new InvalidOptionException(
+        s"target $target names partition columns in braces: one file per partition value is " +
+          "PartitionedMerge.merge (merge() in Python), not Merger.merge"
+      )
     val sourcePath = PathArgument.parse(source, "source")
     val sourceFs = sourcePath.getFileSystem(conf)
     val sourceDir = sourceFs.makeQualified(sourcePath)

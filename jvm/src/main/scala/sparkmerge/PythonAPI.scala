@@ -2,6 +2,8 @@ package sparkmerge
 
 import org.apache.spark.sql.{DataFrame, SparkSession}
 
+import sparkmerge.partitions.PartitionedMerge
+
 /**
  * The door the Python package walks through. A class with a no-argument constructor, loaded through the
  * context class loader, so that a missing jar is one clear ClassNotFoundException in Python; plain parameters
@@ -25,15 +27,30 @@ class PythonAPI {
     Merger.merge(
       source,
       target,
-      MergeOptions(
-        header = header,
-        overwrite = overwrite,
-        deleteSource = deleteSource,
-        partOptions = PythonAPI.scalaMap(partOptions),
-        missingNewline = missingNewline
-      ),
+      PythonAPI.options(header, overwrite, deleteSource, missingNewline, partOptions),
       spark.sparkContext.hadoopConfiguration,
       progress
+    )
+
+  /** [[sparkmerge.partitions.PartitionedMerge]]: one result per file, in the order of the values. */
+  def mergePartitions(
+      spark: SparkSession,
+      source: String,
+      targetTemplate: String,
+      header: Boolean,
+      overwrite: Boolean,
+      deleteSource: Boolean,
+      missingNewline: String,
+      partOptions: java.util.Map[String, String]
+  ): java.util.List[MergeResult] =
+    java.util.Arrays.asList(
+      PartitionedMerge.merge(
+        source,
+        targetTemplate,
+        PythonAPI.options(header, overwrite, deleteSource, missingNewline, partOptions),
+        spark.sparkContext.hadoopConfiguration,
+        progress
+      ): _*
     )
 
   def writeSingle(
@@ -46,6 +63,21 @@ class PythonAPI {
 }
 
 object PythonAPI {
+  private def options(
+      header: Boolean,
+      overwrite: Boolean,
+      deleteSource: Boolean,
+      missingNewline: String,
+      partOptions: java.util.Map[String, String]
+  ): MergeOptions =
+    MergeOptions(
+      header = header,
+      overwrite = overwrite,
+      deleteSource = deleteSource,
+      partOptions = scalaMap(partOptions),
+      missingNewline = missingNewline
+    )
+
   private def scalaMap(options: java.util.Map[String, String]): Map[String, String] = {
     val scala = Map.newBuilder[String, String]
     options.forEach((key, value) => scala += key -> value)

@@ -7,8 +7,8 @@ import sparkmerge.InvalidOptionException
 /**
  * A target path with the names of partition columns in braces, `exports/{country}/recs.csv`: one file per
  * partition value, at the path the value fills in. The values are put in as Spark wrote them in its directory
- * names (`country=C%C3%B4te` gives `C%C3%B4te`, a null gives `__HIVE_DEFAULT_PARTITION__`): Spark's own escaping
- * of `/`, `=`, `%`, control characters and the like, so that no value can make a path leave its folder.
+ * names (`country=a%2Fb` gives `a%2Fb`, a null gives `__HIVE_DEFAULT_PARTITION__`): Spark's own escaping of `/`,
+ * `=`, `%`, `'`, control characters and the like, so that no value can make a path leave its folder.
  */
 final case class PathTemplate(text: String, names: Seq[String]) {
 

@@ -9,11 +9,13 @@ import org.apache.spark.sql.connector.read.{LocalScan, Scan}
 import org.apache.spark.sql.types.{BooleanType, DataTypes, StringType, StructType}
 
 import sparkmerge.{InvalidOptionException, MergeOptions, MergeProgress, Merger}
+import sparkmerge.partitions.{PartitionedMerge, PathTemplate}
 
 /**
  * `CALL sparkmerge.system.merge(source => 'dir', target => 'out.csv', header => true, overwrite => false,
  * delete_source => false, missing_newline => 'add', options => map('sep', ';'))`: the merge of the Python
- * `merge()`, answering one row of its result ([[ResultRows]]).
+ * `merge()`, answering one row of its result ([[ResultRows]]); a target with `{column}` in it gives one file per
+ * partition value ([[PartitionedMerge]]) and a row for each.
  */
 object MergeProcedure extends UnboundProcedure with BoundProcedure {
   val Name: String = "merge"
@@ -54,14 +56,11 @@ object MergeProcedure extends UnboundProcedure with BoundProcedure {
       missingNewline = input.getUTF8String(5).toString
     )
     val conf = SparkSession.active.sparkContext.hadoopConfiguration
-    val result = Merger.merge(
-      input.getUTF8String(0).toString,
-      input.getUTF8String(1).toString,
-      options,
-      conf,
-      new MergeProgress()
-    )
-    Collections.singletonList[Scan](Answer(Array(ResultRows.internalRow(result)))).iterator()
+    val (source, target) = (input.getUTF8String(0).toString, input.getUTF8String(1).toString)
+    val results =
+      if (PathTemplate.isTemplate(target)) PartitionedMerge.merge(source, target, options, conf, new MergeProgress())
+      else Seq(Merger.merge(source, target, options, conf, new MergeProgress()))
+    Collections.singletonList[Scan](Answer(results.map(ResultRows.internalRow).toArray)).iterator()
   }
 
   private def stringMap(input: InternalRow, i: Int): Map[String, String] = {

@@ -74,6 +74,17 @@ class PartitionedMergeSuite extends AnyFunSuite with Matchers with LocalFiles {
     exists("out") shouldBe false
   }
 
+  test("Merger.merge refuses a target with {column} in it, rather than write a file of that name") {
+    countries()
+    (the[InvalidOptionException] thrownBy Merger.merge(
+      path("src"),
+      path("out/{country}.csv"),
+      MergeOptions(),
+      conf
+    )).getMessage should include("PartitionedMerge")
+    exists("out") shouldBe false
+  }
+
   test("layouts partitionBy does not write are refused with the directory to look at") {
     write("src/country=FR/part-00000.csv", "1\n")
     write("src/stray.csv", "2\n")
