@@ -67,24 +67,10 @@ def merge(
         )
     if not hasattr(spark, "_jsparkSession"):
         raise TypeError(f"spark must be a SparkSession, not {type(spark).__name__}")
-    if is_template(target_path):
-        java_results = _jvm.call(
-            spark,
-            "mergePartitions",
-            spark._jsparkSession,
-            source_path,
-            target_path,
-            header,
-            overwrite,
-            delete_source,
-            newline_policy,
-            _jvm.java_string_map(spark, string_options),
-            progress=progress,
-        )
-        return MergeResults.of(target_path, [MergeResult.from_java(r) for r in java_results])
-    java_result = _jvm.call(
+    many = is_template(target_path)
+    answer = _jvm.call(
         spark,
-        "merge",
+        "mergePartitions" if many else "merge",
         spark._jsparkSession,
         source_path,
         target_path,
@@ -95,6 +81,10 @@ def merge(
         _jvm.java_string_map(spark, string_options),
         progress=progress,
     )
-    result = MergeResult.from_java(java_result)
+    result = (
+        MergeResults.of(target_path, [MergeResult.from_java(r) for r in answer])
+        if many
+        else MergeResult.from_java(answer)
+    )
     log.debug("%s (source %s)", result, source_path)
     return result
