@@ -77,7 +77,8 @@ class JarNotLoadedError(SparkMergeError):
 
 
 class SparkConnectError(SparkMergeError):
-    """The session is a Spark Connect session, which has no JVM driver to run the merge in."""
+    """A Spark Connect session cannot do what was asked: ``merge()`` on a Spark 3.5 server, which has no SQL
+    procedures (``write_single`` works there)."""
 
 
 #: The Java exception's simple class name -> the Python class it becomes.
