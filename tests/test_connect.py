@@ -141,6 +141,27 @@ def test_one_file_per_partition_value_through_the_procedure(
     assert [r.bytes for r in remote] == [r.bytes for r in classic]
 
 
+def test_many_files_per_write_on_connect_are_the_classic_files(
+    spark: SparkSession, connect: SparkSession, tmp_path: Path
+) -> None:
+    def write(session: SparkSession, name: str) -> sparkmerge.MergeResult:
+        df = recommendations(session).selectExpr("*", "user_id % 3 AS k")
+        target = tmp_path / name / "{k}-{n}.csv"
+        return sparkmerge.write_single(df, target, partition_by="k", max_records_per_file=4000, header=True)
+
+    classic = write(spark, "classic")
+    remote = write(connect, "connect")
+
+    names = sorted(p.name for p in (tmp_path / "classic").iterdir())
+    assert names == [f"{k}-{n:05d}.csv" for k in range(3) for n in (1, 2)]
+    assert sorted(p.name for p in (tmp_path / "connect").iterdir()) == names
+    for name in names:
+        assert (tmp_path / "connect" / name).read_bytes() == (tmp_path / "classic" / name).read_bytes()
+    assert isinstance(remote, sparkmerge.MergeResults) and [r.bytes for r in remote] == [
+        r.bytes for r in classic
+    ]
+
+
 def test_errors_on_connect_are_the_same_classes(connect: SparkSession, tmp_path: Path) -> None:
     (tmp_path / "taken.csv").write_bytes(b"old\n")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import uuid
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from ._args import is_template
 from ._jar import CATALOG_CLASS, CATALOG_CONF
@@ -47,8 +47,17 @@ ENGINE_CAUSE = re.compile(r"Caused by: sparkmerge\.(\w+): (.*)")
 NOT_LOADED = ("DATA_SOURCE_NOT_FOUND", "CATALOG_NOT_FOUND", "CATALOG_PLUGIN_CLASS_NOT_FOUND")
 
 
-def write_single(df: DataFrame, target: str, fmt: str, mode: str, options: Mapping[str, str]) -> MergeResult:
-    """``df.write.format("sparkmerge")`` on the server, then its result read back under an id of this call."""
+def write_single(
+    df: DataFrame,
+    target: str,
+    fmt: str,
+    mode: str,
+    options: Mapping[str, str],
+    partition_by: Sequence[str],
+    many: bool,
+) -> MergeResult:
+    """``df.write.format("sparkmerge")`` on the server, then its results read back under an id of this call:
+    one row, or a row per file for ``many``."""
     save_mode = MODES.get(mode.strip().lower())
     if save_mode is None:
         raise InvalidOptionError(
@@ -56,9 +65,13 @@ def write_single(df: DataFrame, target: str, fmt: str, mode: str, options: Mappi
         )
     result_id = uuid.uuid4().hex
     writer = df.write.format(SOURCE).mode(save_mode).option("format", fmt).option("result", result_id)
+    if partition_by:
+        writer = writer.partitionBy(*partition_by)
     with _translated():
         writer.options(**options).save(target)
         rows = df.sparkSession.read.format(SOURCE).option("result", result_id).load().collect()
+    if many:
+        return MergeResults.of(target, [MergeResult.from_row(row.asDict()) for row in rows])
     return MergeResult.from_row(rows[0].asDict())
 
 

@@ -6,7 +6,7 @@ session started without the jar fails with one clear :class:`JarNotLoadedError` 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ._jar import check_scala_line, jar_path, running_scala_binary
 from .errors import JAVA_EXCEPTIONS, JarNotLoadedError, SparkConnectError, SparkMergeError
@@ -84,6 +84,14 @@ def java_string_map(spark: SparkSession, values: Mapping[str, str]) -> JavaObjec
     for key, value in values.items():
         java_map.put(key, value)
     return java_map
+
+
+def java_string_list(spark: SparkSession, values: Sequence[str]) -> JavaObject:
+    """A ``java.util.ArrayList<String>`` in the JVM of ``spark`` with the given values, in order."""
+    java_list = _jvm_of(spark).java.util.ArrayList()
+    for value in values:
+        java_list.add(value)
+    return java_list
 
 
 def _jvm_of(spark: SparkSession) -> Any:

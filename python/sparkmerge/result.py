@@ -75,9 +75,10 @@ class MergeResult:
 
 @dataclass(frozen=True)
 class MergeResults(MergeResult):
-    """What a merge to a target with ``{column}`` in it did: one file per partition value. ``results`` holds each
-    file's :class:`MergeResult`, in the order of the values; the fields are their totals, ``target`` is the
-    template, and iterating goes over ``results``."""
+    """What a merge or a write to a target with ``{column}`` or ``{n}`` in it did: one file per partition value,
+    or numbered files. ``results`` holds each file's :class:`MergeResult`, in the order of the values and
+    numbers; the fields are their totals (``seconds`` too, though files merge a few at a time), ``target`` is
+    the template, and iterating goes over ``results``."""
 
     results: tuple[MergeResult, ...] = ()
 
@@ -89,7 +90,7 @@ class MergeResults(MergeResult):
             bytes=sum(r.bytes for r in results),
             strategy="+".join(sorted({r.strategy for r in results})),
             seconds=sum(r.seconds for r in results),
-            reason=f"{len(results)} files, one per partition value",
+            reason=f"{len(results)} files",
             bytes_ahead=sum(r.bytes_ahead for r in results),
             results=tuple(results),
         )

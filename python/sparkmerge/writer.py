@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence, Union
 
 from . import _connect, _jvm
-from ._args import PathLike, flag, option_string, path_string, text
-from .result import MergeResult
+from ._args import PathLike, flag, is_template, option_string, path_string, text
+from .result import MergeResult, MergeResults
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -23,6 +23,8 @@ def write_single(
     format: str = "csv",
     *,
     mode: str = "errorifexists",
+    partition_by: Union[str, Sequence[str], None] = None,
+    max_records_per_file: int | None = None,
     progress: bool = False,
     **options: Any,
 ) -> MergeResult:
@@ -45,6 +47,16 @@ def write_single(
         it writes them). On Spark Connect the merge runs in the server, which logs its progress.
     :param options: the format's writer options, as for ``df.write.options(...)`` (``header=True``,
         ``sep=";"``, ``compression="gzip"``, ...); an option set to None is left out.
+    :param partition_by: a column or a list of columns: one whole file per value, at the path the value fills
+        in, ``write_single(df, "exports/{country}/recs.csv", partition_by="country")``. The columns leave the
+        rows, as with Spark's ``partitionBy``; each value goes into the path as Spark writes it in a directory
+        name (``/`` as ``%2F``, a null as ``__HIVE_DEFAULT_PARTITION__``). Returns a :class:`MergeResults`.
+    :param max_records_per_file: numbered files of at most this many rows, each with the header, in row
+        order: ``"exports/recs-{n}.csv"`` gives ``recs-00001.csv``, ``recs-00002.csv``, ... (per value, with
+        ``partition_by``). The DataFrame is read twice (counted, then written): cache it if that is costly.
+        With many files, ``mode="errorifexists"`` refuses before any is published if one exists,
+        ``"overwrite"`` replaces the files it writes and leaves others alone, ``"ignore"`` skips the values
+        whose file exists.
     :raises UnsupportedFormatError: for Parquet, ORC, Avro and any other format but the three above.
     :raises InvalidOptionError: for ``mode="append"`` or a mode Spark does not know (also a ``ValueError``).
     :raises SparkMergeError: or one of its subclasses, with a one-line message naming the path.
@@ -54,21 +66,33 @@ def write_single(
     fmt = text(format, "format")
     save_mode = text(mode, "mode")
     string_options = {key: option_string(value, key) for key, value in options.items() if value is not None}
+    columns = _columns(partition_by)
+    if max_records_per_file is not None:
+        if isinstance(max_records_per_file, bool) or not isinstance(max_records_per_file, int):
+            raise TypeError(f"max_records_per_file must be an int, not {max_records_per_file!r}")
+        string_options["maxRecordsPerFile"] = str(max_records_per_file)
+    many = bool(columns) or max_records_per_file is not None or is_template(target)
     if _jvm.is_spark_connect(df):
-        return _connect.write_single(df, target, fmt, save_mode, string_options)
+        return _connect.write_single(df, target, fmt, save_mode, string_options, columns, many)
     if not hasattr(df, "_jdf"):
         raise TypeError(f"df must be a pyspark.sql.DataFrame, not {type(df).__name__}")
     spark = df.sparkSession
-    java_result = _jvm.call(
-        spark,
-        "writeSingle",
-        df._jdf,
-        target,
-        fmt,
-        save_mode,
-        _jvm.java_string_map(spark, string_options),
-        progress=progress,
-    )
-    result = MergeResult.from_java(java_result)
+    arguments = [df._jdf, target, fmt, save_mode, _jvm.java_string_map(spark, string_options)]
+    if many:
+        answer = _jvm.call(
+            spark, "writePartitioned", *arguments, _jvm.java_string_list(spark, columns), progress=progress
+        )
+        result: MergeResult = MergeResults.of(target, [MergeResult.from_java(r) for r in answer])
+    else:
+        result = MergeResult.from_java(_jvm.call(spark, "writeSingle", *arguments, progress=progress))
     log.debug("%s (%s, mode %s)", result, fmt, save_mode)
     return result
+
+
+def _columns(partition_by: Union[str, Sequence[str], None]) -> list[str]:
+    if partition_by is None:
+        return []
+    columns = [partition_by] if isinstance(partition_by, str) else list(partition_by)
+    if not all(isinstance(c, str) and c for c in columns):
+        raise TypeError(f"partition_by must be a column name or a list of them, not {partition_by!r}")
+    return columns

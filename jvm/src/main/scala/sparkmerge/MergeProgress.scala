@@ -11,8 +11,11 @@ import org.slf4j.LoggerFactory
  *
  * Bytes are done either by moving them, or by finding them in place ("settled": the start of the file written
  * while Spark wrote, the blocks of a concat). Both count as done; only moved bytes make the speed.
+ *
+ * Many files merged at once (one per partition value) share one progress for the whole set: each file's
+ * merge counts in a [[child]], whose bytes and files count in the set's too.
  */
-final class MergeProgress(logEveryMillis: Long = 5000L) {
+final class MergeProgress(logEveryMillis: Long = 5000L, parent: Option[MergeProgress] = None) {
   private val log = LoggerFactory.getLogger(classOf[MergeProgress])
 
   private val bytes = new AtomicLong
@@ -50,8 +53,12 @@ final class MergeProgress(logEveryMillis: Long = 5000L) {
     finished = false
   }
 
+  /** The progress of one file of a set that this progress counts for. */
+  private[sparkmerge] def child(): MergeProgress = new MergeProgress(logEveryMillis, Some(this))
+
   /** Bytes the merge moved (read, and written unless dropped). */
   private[sparkmerge] def advance(n: Long): Unit = {
+    parent.foreach(_.advance(n))
     bytes.addAndGet(n)
     val now = System.nanoTime()
     if (now - lastLog >= logEveryMillis * 1000000L) {
@@ -62,13 +69,23 @@ final class MergeProgress(logEveryMillis: Long = 5000L) {
 
   /** Bytes found in place: done, but no part of the merge's speed. */
   private[sparkmerge] def settle(n: Long): Unit = {
+    parent.foreach(_.settle(n))
     settled.addAndGet(n)
     bytes.addAndGet(n)
   }
 
-  private[sparkmerge] def fileDone(count: Int = 1): Unit = files.addAndGet(count)
+  private[sparkmerge] def fileDone(count: Int = 1): Unit = {
+    parent.foreach(_.fileDone(count))
+    files.addAndGet(count)
+    ()
+  }
 
   private[sparkmerge] def finish(): Unit = {
+    // What the merge did not count as it went (a header cut short, say) is done now, in the set's count too.
+    parent.foreach { set =>
+      set.settle(math.max(total - bytes.get, 0L))
+      set.fileDone(math.max(totalFileCount - files.get, 0))
+    }
     bytes.set(total)
     files.set(totalFileCount)
     ended = System.nanoTime()

@@ -2,7 +2,7 @@ package sparkmerge
 
 import org.apache.spark.sql.{DataFrame, SparkSession}
 
-import sparkmerge.partitions.PartitionedMerge
+import sparkmerge.partitions.{PartitionedMerge, PartitionedWriter}
 
 /**
  * The door the Python package walks through. A class with a no-argument constructor, loaded through the
@@ -60,6 +60,22 @@ class PythonAPI {
       mode: String,
       options: java.util.Map[String, String]
   ): MergeResult = SingleFileWriter.write(df, path, format, mode, PythonAPI.scalaMap(options), progress)
+
+  /** [[sparkmerge.partitions.PartitionedWriter]]: one result per file, in the order of the values. */
+  def writePartitioned(
+      df: DataFrame,
+      template: String,
+      format: String,
+      mode: String,
+      options: java.util.Map[String, String],
+      partitionBy: java.util.List[String]
+  ): java.util.List[MergeResult] = {
+    val columns = Seq.newBuilder[String]
+    partitionBy.forEach(c => columns += c)
+    val results =
+      PartitionedWriter.write(df, template, format, mode, PythonAPI.scalaMap(options), columns.result(), progress)
+    java.util.Arrays.asList(results: _*)
+  }
 }
 
 object PythonAPI {

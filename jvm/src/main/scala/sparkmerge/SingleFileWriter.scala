@@ -2,6 +2,7 @@ package sparkmerge
 
 import org.apache.spark.sql.{DataFrame, SaveMode}
 
+import sparkmerge.partitions.{FileNumbers, PathTemplate}
 import sparkmerge.pipeline.MergePipeline
 import sparkmerge.publish.{Destination, ShutdownCleanup}
 import sparkmerge.writer.{SparkParts, WriteSpec}
@@ -28,6 +29,12 @@ object SingleFileWriter {
       options: Map[String, String] = Map.empty,
       progress: MergeProgress = new MergeProgress()
   ): MergeResult = {
+    if (PathTemplate.isTemplate(path) || FileNumbers.limit(options, path).isDefined)
+      throw new InvalidOptionException(
+        s"path $path: files per partition value ({column} in the path) or numbered files ({n} with " +
+          s"${FileNumbers.MaxRecordsOption}) are PartitionedWriter.write, write_single(..., partition_by=..., " +
+          "max_records_per_file=...) in Python"
+      )
     val spec = WriteSpec.parse(path, format, mode, options, df.sparkSession.conf.get(CopyAheadConf, "true"))
     val destination = Destination.of(PathArgument.parse(path, "path"), df.sparkSession.sparkContext.hadoopConfiguration)
     if (spec.mode == SaveMode.Ignore && destination.exists) MergeResult.skipped(destination.target.toString)

@@ -14,12 +14,13 @@ import sparkmerge.parts.{NaturalOrder, SideEntries}
  */
 object PartitionDirectories {
 
-  /** One leaf: its directory, and the columns' values as Spark wrote them in the path. */
-  final case class Leaf(dir: Path, values: Vector[(String, String)]) {
+  /** One leaf: its directory, the columns' values as Spark wrote them in the path, and its data files. */
+  final case class Leaf(dir: Path, values: Vector[(String, String)], files: Int, bytes: Long) {
     def columns: Vector[String] = values.map(_._1)
   }
 
-  def list(fs: FileSystem, root: Path): Vector[Leaf] = {
+  /** @param allowEmpty no leaf at all is a valid answer, as for a DataFrame with no rows */
+  def list(fs: FileSystem, root: Path, allowEmpty: Boolean = false): Vector[Leaf] = {
     val found =
       try walk(fs, root, Vector.empty)
       catch {
@@ -28,16 +29,17 @@ object PartitionDirectories {
             s"source $root does not exist: pass the directory the Spark job wrote with partitionBy"
           )
       }
-    if (found.isEmpty)
+    if (found.isEmpty && !allowEmpty)
       throw new InvalidLayoutException(
         s"source $root holds no partition directories (column=value): merge it into one file, without {column}"
       )
-    val columns = found.head.columns
-    found.find(_.columns != columns).foreach { other =>
-      throw new InvalidLayoutException(
-        s"source $root mixes partition columns: ${found.head.dir} has ${columns.mkString("/")}, ${other.dir} has " +
-          other.columns.mkString("/")
-      )
+    found.headOption.foreach { first =>
+      found.find(_.columns != first.columns).foreach { other =>
+        throw new InvalidLayoutException(
+          s"source $root mixes partition columns: ${first.dir} has ${first.columns.mkString("/")}, ${other.dir} " +
+            s"has ${other.columns.mkString("/")}"
+        )
+      }
     }
     found
   }
@@ -50,8 +52,9 @@ object PartitionDirectories {
         s"$dir holds both partition directories and data files (${files.head.getPath.getName}): merge the " +
           "files of one level only"
       )
-    if (dirs.isEmpty) { if (values.isEmpty) Vector.empty else Vector(Leaf(dir, values)) }
-    else
+    if (dirs.isEmpty) {
+      if (values.isEmpty) Vector.empty else Vector(Leaf(dir, values, files.size, files.map(_.getLen).sum))
+    } else
       dirs.map(_.getPath).sortBy(_.getName)(NaturalOrder).flatMap { sub =>
         sub.getName.split("=", 2) match {
           case Array(column, value) if column.nonEmpty => walk(fs, sub, values :+ (column -> value))

@@ -6,18 +6,8 @@ import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.fs.{FileSystem, Path}
 import org.slf4j.LoggerFactory
 
-import sparkmerge.{
-  FirstLine,
-  InvalidOptionException,
-  MergeOptions,
-  MergeProgress,
-  MergeResult,
-  Merger,
-  PathArgument,
-  TargetExistsException
-}
+import sparkmerge.{FirstLine, MergeOptions, MergeProgress, MergeResult, PathArgument}
 import sparkmerge.parts.SideEntries
-import sparkmerge.publish.Destination
 
 /**
  * One whole file per partition value out of a directory a Spark job wrote with `partitionBy`:
@@ -26,10 +16,11 @@ import sparkmerge.publish.Destination
  * PartitionedMerge.merge("jobs/recs", "exports/{country}/recs.csv", MergeOptions(header = true), conf)
  * }}}
  *
- * Each file is what [[Merger]] makes of one leaf directory (order, header once, atomic publish). Without
- * overwrite, every target is checked before any is written, so that a refusal writes nothing. A failure half way
- * leaves the files already published, each whole, and the rest not written; the sources of the files not
- * published are kept whatever `deleteSource` says.
+ * Each file is what [[sparkmerge.Merger]] makes of one leaf directory (order, header once, atomic publish); the
+ * files merge a few at a time, or as a Spark job for many ([[ManyMerges]]), with one progress for the set.
+ * Without overwrite, every target is checked before any is written, so that a refusal writes nothing. A failure
+ * half way leaves the files published, each whole; the sources of the files not published are kept whatever
+ * `deleteSource` says.
  */
 object PartitionedMerge {
   private val log = LoggerFactory.getLogger(getClass)
@@ -45,29 +36,15 @@ object PartitionedMerge {
     val fs = root.getFileSystem(conf)
     val template = PathTemplate.parse(targetTemplate)
     val leaves = PartitionDirectories.list(fs, fs.makeQualified(root))
-    val columns = leaves.head.columns
-    if (template.names.toSet != columns.toSet)
-      throw new InvalidOptionException(
-        s"target $targetTemplate names {${template.names.mkString("}, {")}}, but the partitions of $source are " +
-          s"${columns.mkString(", ")}: name each of them once, for instance {${columns.mkString("}/{")}}"
-      )
-    val targets = leaves.map(leaf => leaf -> template.fill(leaf.values.toMap))
-    if (!options.overwrite) refuseExisting(targets.map(_._2), conf)
-    val results = targets.map { case (leaf, target) =>
-      Merger.merge(leaf.dir.toString, target, options, conf, progress)
-    }
+    template.checkNames(leaves.head.columns, s"the partitions of $source")
+    val merges = leaves.map(leaf => DirectoryMerge(leaf.dir.toString, template.fill(leaf.values.toMap), options))
+    val policy = if (options.overwrite) ExistingTargets.Replace else ExistingTargets.Refuse
+    progress.start(targetTemplate, leaves.map(_.files).sum, leaves.map(_.bytes).sum)
+    val results =
+      ExistingTargets.merge(merges, policy, conf)(ManyMerges.run(_, conf, progress, ManyMerges.activeSpark()))
+    progress.finish()
     if (options.deleteSource) removeSideFiles(fs, root)
     results
-  }
-
-  private def refuseExisting(targets: Seq[String], conf: Configuration): Unit = {
-    val existing = targets.filter(t => Destination.of(PathArgument.parse(t, "target"), conf).exists)
-    existing.headOption.foreach { first =>
-      throw new TargetExistsException(
-        s"target $first already exists${if (existing.size > 1) s", and ${existing.size - 1} more" else ""}: " +
-          "nothing was written; allow overwriting them, or choose another path"
-      )
-    }
   }
 
   /**

@@ -12,6 +12,27 @@ import sparkmerge.InvalidOptionException
  */
 final case class PathTemplate(text: String, names: Seq[String]) {
 
+  /** Refuses a template that does not name each of `columns` (of `what`) once, and nothing else. */
+  def checkNames(columns: Seq[String], what: String): Unit =
+    if (names.toSet != columns.toSet)
+      throw new InvalidOptionException(
+        s"target $text names {${names.mkString("}, {")}}, but $what are ${columns.mkString(", ")}: name each " +
+          s"of them once, for instance {${columns.mkString("}/{")}}"
+      )
+
+  /**
+   * A path beside the files the template makes, to work beside: the directory before the first placeholder,
+   * and in it the name that holds the placeholder, its braces left out (`exports/{country}/recs.csv` gives
+   * `exports/country`).
+   */
+  def anchor: String = {
+    val fixed = text.substring(0, text.indexOf('{'))
+    val directory = fixed.substring(0, fixed.lastIndexOf('/') + 1)
+    val rest = text.substring(directory.length)
+    val name = rest.takeWhile(_ != '/').filterNot(c => c == '{' || c == '}')
+    directory + name
+  }
+
   def fill(values: Map[String, String]): String =
     PathTemplate.Placeholder.replaceAllIn(text, m => Regex.quoteReplacement(values(m.group(1))))
 }

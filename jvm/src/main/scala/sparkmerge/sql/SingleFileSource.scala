@@ -5,6 +5,7 @@ import java.util.Locale
 import org.apache.spark.rdd.RDD
 import org.apache.spark.sql.{DataFrame, Row, SQLContext, SaveMode}
 import org.apache.spark.sql.catalyst.util.CaseInsensitiveMap
+import org.apache.spark.sql.execution.datasources.DataSourceUtils
 import org.apache.spark.sql.sources.{
   BaseRelation,
   CreatableRelationProvider,
@@ -15,6 +16,7 @@ import org.apache.spark.sql.sources.{
 import org.apache.spark.sql.types.StructType
 
 import sparkmerge.{InvalidOptionException, MergeResult, SingleFileWriter}
+import sparkmerge.partitions.{FileNumbers, PartitionedWriter, PathTemplate}
 
 /**
  * `format("sparkmerge")`: the DataFrame writer of every Spark client (Scala, Java, R, SQL, and Python on Spark
@@ -25,9 +27,11 @@ import sparkmerge.{InvalidOptionException, MergeResult, SingleFileWriter}
  *   .save("exports/recs.csv")
  * }}}
  *
- * `format` is the inner format (csv by default); every other option goes to it. A write that gives
- * `option("result", id)` leaves its [[MergeResult]] in the driver, and `spark.read.format("sparkmerge")
- * .option("result", id).load()` reads it back as one row: a write returns nothing to a Connect client.
+ * `format` is the inner format (csv by default); every other option goes to it. `partitionBy("country")` with
+ * `{country}` in the path, and `option("maxRecordsPerFile", n)` with `{n}`, write many files
+ * ([[sparkmerge.partitions.PartitionedWriter]]). A write that gives `option("result", id)` leaves its
+ * [[MergeResult]]s in the driver, and `spark.read.format("sparkmerge").option("result", id).load()` reads them
+ * back, a row per file: a write returns nothing to a Connect client.
  */
 class SingleFileSource extends DataSourceRegister with CreatableRelationProvider with RelationProvider {
 
@@ -47,9 +51,18 @@ class SingleFileSource extends DataSourceRegister with CreatableRelationProvider
     }
     val format = SingleFileSource.find(options, SingleFileSource.FormatOption).getOrElse("csv")
     val inner = options.filterNot { case (key, _) => SingleFileSource.OwnOptions(key.toLowerCase(Locale.ROOT)) }
-    val result = SingleFileWriter.write(data, path, format, mode.name.toLowerCase(Locale.ROOT), inner)
-    SingleFileSource.find(options, SingleFileSource.ResultOption).foreach(ResultBoard.post(_, result))
-    new ResultRelation(sqlContext, result)
+    val saveMode = mode.name.toLowerCase(Locale.ROOT)
+    // df.write.partitionBy(...) reaches a source like this one as an option of Spark's.
+    val partitionBy = SingleFileSource
+      .find(options, DataSourceUtils.PARTITIONING_COLUMNS_KEY)
+      .map(DataSourceUtils.decodePartitioningColumns)
+      .getOrElse(Nil)
+    val results =
+      if (partitionBy.nonEmpty || PathTemplate.isTemplate(path) || FileNumbers.limit(inner, path).isDefined)
+        PartitionedWriter.write(data, path, format, saveMode, inner, partitionBy)
+      else Seq(SingleFileWriter.write(data, path, format, saveMode, inner))
+    SingleFileSource.find(options, SingleFileSource.ResultOption).foreach(ResultBoard.post(_, results))
+    new ResultRelation(sqlContext, results)
   }
 
   /** The read side gives back the result a write left under its id, and nothing else. */
@@ -59,13 +72,13 @@ class SingleFileSource extends DataSourceRegister with CreatableRelationProvider
         "spark.read.format('sparkmerge') reads back the result of a write: .option('result', <the write's id>)"
       )
     }
-    val result = ResultBoard.get(id).getOrElse {
+    val results = ResultBoard.get(id).getOrElse {
       throw new InvalidOptionException(
         s"no sparkmerge result '$id' in this driver: the write did not give .option('result', '$id'), " +
           s"or it ran on another driver, or more than ${ResultBoard.Capacity} writes came after it"
       )
     }
-    new ResultRelation(sqlContext, result)
+    new ResultRelation(sqlContext, results)
   }
 }
 
@@ -75,7 +88,8 @@ object SingleFileSource {
   val ResultOption: String = "result"
 
   /** Options of ours, not the inner format's: Spark passes the path among the options too. */
-  private val OwnOptions = Set("path", FormatOption, ResultOption)
+  private val OwnOptions =
+    Set("path", FormatOption, ResultOption, DataSourceUtils.PARTITIONING_COLUMNS_KEY.toLowerCase(Locale.ROOT))
 
   /** The options as the caller spelled them (`lineSep`), where Spark hands them over lower-cased. */
   private def originalKeys(parameters: Map[String, String]): Map[String, String] = parameters match {
@@ -87,10 +101,10 @@ object SingleFileSource {
     options.collectFirst { case (k, v) if k.equalsIgnoreCase(key) => v }
 }
 
-/** One merge's result as a relation of one row. */
-private class ResultRelation(override val sqlContext: SQLContext, result: MergeResult)
+/** A write's results as a relation of a row per file. */
+private class ResultRelation(override val sqlContext: SQLContext, results: Seq[MergeResult])
     extends BaseRelation
     with TableScan {
   override def schema: StructType = ResultRows.Schema
-  override def buildScan(): RDD[Row] = sqlContext.sparkContext.parallelize(Seq(ResultRows.row(result)), 1)
+  override def buildScan(): RDD[Row] = sqlContext.sparkContext.parallelize(results.map(ResultRows.row), 1)
 }

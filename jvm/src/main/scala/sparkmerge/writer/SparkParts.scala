@@ -45,7 +45,7 @@ object SparkParts {
   def remove(destination: Destination, work: Path): Unit = Publisher.discard(destination.fs, work, recursive = true)
 
   /** Spark's own rendering of the header (quoting, separator, compression), from an empty DataFrame. */
-  private def renderHeader(df: DataFrame, spec: WriteSpec, fs: FileSystem, work: Path): Option[Part] = {
+  private[sparkmerge] def renderHeader(df: DataFrame, spec: WriteSpec, fs: FileSystem, work: Path): Option[Part] = {
     val headerDir = new Path(work, "header")
     df.limit(0).write.format(spec.format).options(spec.dataOptions).option("header", "true").save(headerDir.toString)
     PartDiscovery.list(fs, headerDir, allowEmpty = true).headOption

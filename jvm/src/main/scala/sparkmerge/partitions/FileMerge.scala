@@ -1,0 +1,55 @@
+package sparkmerge.partitions
+
+import org.apache.hadoop.conf.Configuration
+import org.apache.hadoop.fs.{FileSystem, FileUtil, Path}
+
+import sparkmerge.{MergeFailedException, MergeOptions, MergeProgress, MergeResult, Merger, PathArgument}
+import sparkmerge.parts.{DataFileSystem, Part}
+import sparkmerge.pipeline.MergePipeline
+import sparkmerge.plan.MergeRequest
+import sparkmerge.publish.Destination
+
+/**
+ * One file of a set merged at once: what a driver thread or an executor's task runs, so serializable and
+ * built of paths, not of file system objects. Each is a whole merge of its own: order, header once, atomic
+ * publish.
+ */
+sealed trait FileMerge extends Serializable {
+  def target: String
+  def options: MergeOptions
+  def run(conf: Configuration, progress: MergeProgress): MergeResult
+}
+
+/** A directory of parts written by any job, as [[Merger.merge]] merges it (and deletes it, if asked). */
+final case class DirectoryMerge(source: String, target: String, options: MergeOptions) extends FileMerge {
+  def run(conf: Configuration, progress: MergeProgress): MergeResult =
+    Merger.merge(source, target, options, conf, progress)
+}
+
+/**
+ * A partition directory the DataFrame writer just wrote, without headers, and the header Spark rendered for
+ * all of them. The header is copied into the directory first: HDFS concat joins the files of one directory, and
+ * consumes them.
+ */
+final case class WrittenPartitionMerge(directory: String, header: Option[String], target: String, options: MergeOptions)
+    extends FileMerge {
+
+  def run(conf: Configuration, progress: MergeProgress): MergeResult = {
+    val destination = Destination.of(PathArgument.parse(target, "target"), conf)
+    val dir = new Path(directory)
+    val fs = dir.getFileSystem(conf)
+    val leading = header.map(h => copyInto(fs, new Path(h), dir, conf)).toVector
+    val request =
+      MergeRequest(DataFileSystem.of(fs), dir, leading, allowEmpty = true, consumable = true)
+    MergePipeline.run(request, destination, options, progress)
+  }
+
+  private def copyInto(fs: FileSystem, header: Path, dir: Path, conf: Configuration): Part = {
+    val copy = new Path(dir, s".header-${header.getName}")
+    if (!FileUtil.copy(fs, header, fs, copy, false, true, conf))
+      throw new MergeFailedException(s"could not copy the rendered header $header to $copy", null)
+    // A checksum file the copy wrote beside it is checked as the parts' are.
+    val checksum = new Path(dir, s".${copy.getName}.crc")
+    Part(copy, fs.getFileStatus(copy).getLen, checksum = Some(checksum).filter(DataFileSystem.of(fs).exists))
+  }
+}

@@ -1,0 +1,159 @@
+package sparkmerge.partitions
+
+import java.util.Locale
+
+import org.apache.hadoop.fs.Path
+import org.apache.spark.sql.{Column, DataFrame, SaveMode}
+import org.apache.spark.sql.functions.{col, monotonically_increasing_id}
+
+import sparkmerge.{InvalidOptionException, MergeOptions, MergeProgress, MergeResult, PathArgument}
+import sparkmerge.publish.{Destination, ShutdownCleanup}
+import sparkmerge.writer.{SparkParts, WriteSpec}
+
+/**
+ * Many whole files out of one DataFrame: one per partition value (`exports/{country}/recs.csv`), numbered files
+ * of at most N records (`recs-{n}.csv`, option `maxRecordsPerFile`), or both.
+ *
+ * {{{
+ * PartitionedWriter.write(df, "exports/{country}.csv", "csv", "overwrite", Map("header" -> "true"), Seq("country"))
+ * }}}
+ *
+ * Spark writes the rows once with `partitionBy`, in parallel, into a hidden directory; each partition directory
+ * then merges into its file as `write_single` would make it (rows in order, the header once, atomic publish),
+ * a few at a time or as a Spark job ([[ManyMerges]]). The partition columns leave the rows, as with Spark's
+ * `partitionBy`, and the values go into the paths as Spark writes them in its directory names.
+ *
+ * Modes: `errorifexists` refuses, once Spark has written and before any file is published, if any target
+ * exists; `overwrite` replaces the files it writes and leaves others alone; `ignore` skips the values whose file
+ * exists. A failure half way leaves each file that exists whole.
+ */
+object PartitionedWriter {
+
+  /** The column that keeps the rows' order within each partition value: Spark's sort by value need not. */
+  private val RowColumn = "__sparkmerge_row"
+
+  def write(
+      df: DataFrame,
+      template: String,
+      format: String = "csv",
+      mode: String = "errorifexists",
+      options: Map[String, String] = Map.empty,
+      partitionBy: Seq[String] = Nil,
+      progress: MergeProgress = new MergeProgress()
+  ): Seq[MergeResult] = {
+    val maxRecords = FileNumbers.limit(options, template)
+    val spec = WriteSpec.parse(
+      template,
+      format,
+      mode,
+      options.filterNot(_._1.equalsIgnoreCase(FileNumbers.MaxRecordsOption)),
+      copyAheadConf = "false"
+    )
+    val paths = PathTemplate.parse(template)
+    val columns = partitionColumns(df, partitionBy, template)
+    val placeholders = columns.map(_._2) ++ maxRecords.map(_ => FileNumbers.Placeholder)
+    if (placeholders.isEmpty)
+      throw new InvalidOptionException(
+        s"path $template has {${paths.names.mkString("}, {")}} in it, filled in for many files: give the partition " +
+          s"columns, or ${FileNumbers.MaxRecordsOption} for numbered files {${FileNumbers.Placeholder}}"
+      )
+    paths.checkNames(
+      placeholders,
+      s"the partition columns and {${FileNumbers.Placeholder}} for ${FileNumbers.MaxRecordsOption}"
+    )
+
+    val conf = df.sparkSession.sparkContext.hadoopConfiguration
+    val anchor = Destination.of(PathArgument.parse(paths.anchor, "path"), conf)
+    anchor.cleanLeftovers()
+    val work = anchor.newWorkDirectory()
+    ShutdownCleanup.around(anchor.fs, work) {
+      try {
+        val dataDir = new Path(work, "data")
+        val header =
+          if (spec.header) SparkParts.renderHeader(df.drop(columns.map(_._1): _*), spec, anchor.fs, work) else None
+        val keys = columns.map(_._1) ++ maxRecords.map(_ => FileNumbers.Column)
+        val rows = maxRecords.fold(df)(FileNumbers.number(df, columns.map(_._1), _))
+        inOrder(rows, keys).write
+          .format(spec.format)
+          .options(spec.dataOptions)
+          .option("header", "false")
+          .partitionBy(keys: _*)
+          .save(dataDir.toString)
+
+        val names = (columns :+ (FileNumbers.Column -> FileNumbers.Placeholder)).toMap
+        val leaves = PartitionDirectories.list(anchor.fs, anchor.fs.makeQualified(dataDir), allowEmpty = true)
+        val options = MergeOptions(overwrite = spec.overwrite)
+        val headerPath = header.map(_.path.toString)
+        val merges =
+          if (leaves.isEmpty && columns.isEmpty) // no rows: one file, with the header alone
+            Vector(
+              WrittenPartitionMerge(
+                dataDir.toString,
+                headerPath,
+                paths.fill(Map(FileNumbers.Placeholder -> FileNumbers.name("1"))),
+                options
+              )
+            )
+          else
+            leaves.map { leaf =>
+              val values = leaf.values.map { case (column, value) =>
+                names(column) -> (if (column == FileNumbers.Column) FileNumbers.name(value) else value)
+              }
+              WrittenPartitionMerge(leaf.dir.toString, headerPath, paths.fill(values.toMap), options)
+            }
+        progress.start(template, leaves.map(_.files).sum, leaves.map(_.bytes).sum)
+        val results = ExistingTargets.merge(merges, existing(spec.mode), conf) {
+          ManyMerges.run(_, conf, progress, Some(df.sparkSession))
+        }
+        progress.finish()
+        results
+      } finally SparkParts.remove(anchor, work)
+    }
+  }
+
+  /**
+   * The partition columns, as the DataFrame spells them (what Spark names its directories by) and as the caller
+   * did (what the template names). Spark's resolution: case-insensitive unless the session says otherwise.
+   */
+  private def partitionColumns(df: DataFrame, partitionBy: Seq[String], template: String): Seq[(String, String)] = {
+    val caseSensitive = df.sparkSession.conf.get("spark.sql.caseSensitive", "false").toBoolean
+    val fields = df.schema.fieldNames
+    val resolved = partitionBy.map { given =>
+      val found =
+        fields.find(f =>
+          if (caseSensitive) f == given else f.toLowerCase(Locale.ROOT) == given.toLowerCase(Locale.ROOT)
+        )
+      found.getOrElse {
+        throw new InvalidOptionException(
+          s"partition column '$given' is not a column of the DataFrame written to $template: its columns are " +
+            fields.mkString(", ")
+        )
+      } -> given
+    }
+    if (resolved.nonEmpty && resolved.size == fields.length)
+      throw new InvalidOptionException(
+        s"every column of the DataFrame is a partition column, which leaves the files of $template no data: " +
+          "partition by fewer columns"
+      )
+    if (partitionBy.contains(FileNumbers.Placeholder))
+      throw new InvalidOptionException(
+        s"{${FileNumbers.Placeholder}} is the file number in $template, not a column: rename the column " +
+          s"'${FileNumbers.Placeholder}' before partitioning by it"
+      )
+    resolved
+  }
+
+  /** Each partition value's rows in the order they have, through Spark's sort by the partition columns. */
+  private def inOrder(df: DataFrame, keys: Seq[String]): DataFrame =
+    df.withColumn(RowColumn, monotonically_increasing_id())
+      .sortWithinPartitions((keys :+ RowColumn).map(quoted): _*)
+      .drop(RowColumn)
+
+  private def quoted(name: String): Column = col(s"`${name.replace("`", "``")}`")
+
+  private def existing(mode: SaveMode): ExistingTargets = mode match {
+    case SaveMode.Overwrite => ExistingTargets.Replace
+    case SaveMode.Ignore    => ExistingTargets.Skip
+    case _                  => ExistingTargets.Refuse
+  }
+}
