@@ -40,6 +40,24 @@ def test_cli_merges_a_directory_given_by_relative_paths(spark: SparkSession, tmp
     assert os.listdir(tmp_path) == ["merged ü.csv"]
 
 
+def test_cli_merges_a_partitioned_directory_into_a_file_per_value(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    spark.range(0, 600, 1, 3).selectExpr("id", "id % 2 AS k").write.partitionBy("k").csv(
+        str(tmp_path / "job")
+    )
+
+    ran = run_python("-m", "sparkmerge", "job", "out/{k}.csv", "--delete-source", cwd=tmp_path)
+
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.startswith("merged 6 files into 2 files out/{k}.csv: ")
+    for k in (0, 1):
+        assert [int(line) for line in (tmp_path / "out" / f"{k}.csv").read_text().splitlines()] == list(
+            range(k, 600, 2)
+        )
+    assert sorted(os.listdir(tmp_path)) == ["out"]
+
+
 def test_cli_error_is_one_line_and_exit_1(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     target.write_text("keep\n")

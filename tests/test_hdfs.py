@@ -67,6 +67,33 @@ def test_write_single_of_an_empty_dataframe_is_the_header_alone(
     assert hdfs.listing(root) == ["empty.csv"]
 
 
+def test_write_single_per_value_concatenates_each_file_with_one_header(
+    spark: SparkSession, hdfs: Hdfs, root: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    df = numbered(spark, partitions=6).withColumn("k", F.col("id") % 3)
+
+    results = sparkmerge.write_single(
+        df,
+        f"{root}/out/k{{k}}-{{n}}.csv",
+        partition_by="k",
+        max_records_per_file=4000,
+        header=True,
+        progress=True,
+    )
+
+    names = [f"k{k}-{n:05d}.csv" for k in range(3) for n in (1, 2)]
+    assert hdfs.listing(f"{root}/out") == names
+    for k in range(3):
+        rows = [hdfs.read(f"{root}/out/k{k}-{n:05d}.csv").decode().splitlines() for n in (1, 2)]
+        values = [f"{i},row-{i}" for i in range(k, ROWS, 3)]
+        assert [r[0] for r in rows] == ["id,label", "id,label"] and len(rows[0]) == 4001
+        assert rows[0][1:] + rows[1][1:] == values
+    assert {r.strategy for r in results} == {"concat"} and len(results) == 6
+    # One bar for the whole set, and nothing left beside the files.
+    assert "100%" in capsys.readouterr().err.split("\r")[-1]
+    assert hdfs.listing(root) == ["out"]
+
+
 def test_merge_with_delete_source_concatenates_and_the_source_goes(
     spark: SparkSession, hdfs: Hdfs, root: str
 ) -> None:

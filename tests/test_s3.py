@@ -125,6 +125,22 @@ def test_write_single_to_s3_is_the_local_file_byte_for_byte(
     assert s3.uploads(prefix) == []
 
 
+def test_write_single_per_value_to_s3_is_the_local_files_byte_for_byte(
+    spark: SparkSession, s3: S3, prefix: str, tmp_path: Path
+) -> None:
+    df = spark.range(0, 60_000, numPartitions=3).selectExpr(
+        "id", "id % 3 AS k", "sha2(CAST(id AS STRING), 256) AS h"
+    )
+    results = sparkmerge.write_single(df, s3.url(f"{prefix}/out/{{k}}.csv"), partition_by="k", header=True)
+    sparkmerge.write_single(df, str(tmp_path / "{k}.csv"), partition_by="k", header=True)
+
+    assert s3.keys(f"{prefix}/") == [f"{prefix}/out/{k}.csv" for k in range(3)]
+    for k in range(3):
+        assert s3.get(f"{prefix}/out/{k}.csv") == (tmp_path / f"{k}.csv").read_bytes()
+    assert {r.strategy for r in results} == {"server-side"}
+    assert s3.uploads(prefix) == []
+
+
 WRITE_SINGLE = """
 import sys
 from pyspark.sql import SparkSession

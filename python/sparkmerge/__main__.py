@@ -28,7 +28,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         "paths",
         nargs="*",
         metavar="SOURCE TARGET",
-        help="the directory Spark wrote (any Hadoop path), and the one file to write",
+        help="the directory Spark wrote (any Hadoop path), and the one file to write; a TARGET with "
+        "{column} in it, out/{country}.csv, makes a file per value of a directory written with partitionBy",
     )
     parser.add_argument("--header", action="store_true", help="each part starts with a header line: keep one")
     parser.add_argument("--overwrite", action="store_true", help="replace TARGET if it exists")

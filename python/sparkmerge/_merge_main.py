@@ -11,7 +11,7 @@ from typing import Any, Mapping
 from ._plain_jvm import command
 from ._signals import Forwarding
 from .errors import SparkMergeError, java_error
-from .result import MergeResult
+from .result import MergeResult, MergeResults
 
 __all__ = ["Stopped", "run_merge", "run_clean"]
 
@@ -46,7 +46,10 @@ def run_merge(
     arguments = [source, target, *(flag for flag, on in flags.items() if on)]
     arguments += [f"--missing-newline={missing_newline}"]
     arguments += [f"--option={key}={value}" for key, value in (options or {}).items()]
-    return MergeResult.from_fields(_run(arguments))
+    fields = _run(arguments)
+    if "results" in fields:  # a {column} target: a result per file
+        return MergeResults.of(target, [MergeResult.from_fields(each) for each in fields["results"]])
+    return MergeResult.from_fields(fields)
 
 
 def run_clean(path: str) -> list[str]:

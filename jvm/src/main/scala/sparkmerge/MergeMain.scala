@@ -5,6 +5,7 @@ import scala.util.control.NonFatal
 import org.apache.hadoop.conf.Configuration
 
 import sparkmerge.cli.{Arguments, Json}
+import sparkmerge.partitions.{PartitionedMerge, PathTemplate}
 import sparkmerge.publish.{Destination, Leftovers}
 
 /**
@@ -12,8 +13,10 @@ import sparkmerge.publish.{Destination, Leftovers}
  * ([[sparkmerge.cli.Arguments]] has its words). Needs no SparkContext: the Hadoop configuration comes from the
  * classpath, plus any `spark.hadoop.*` settings spark-submit passes as system properties.
  *
+ * A target with `{column}` in it merges a directory written with `partitionBy` into one file per value.
+ *
  * With `--json`, stdout carries exactly one JSON object, for a program to read instead of human text: the
- * result's fields, or `{"error": <simple class name>, "message": <one line>}` with exit code 1.
+ * result's fields (`{"results": [...]}`, one per file, for a `{column}` target), or `{"error": <simple class name>, "message": <one line>}` with exit code 1.
  *
  * `--clean PATH` removes what merges to the target PATH (or to any target in the directory PATH) left behind
  * when they were killed.
@@ -32,8 +35,14 @@ object MergeMain {
             val removed = clean(arguments.paths.head, conf)
             println(if (arguments.json) Json.removed(removed) else removed.map(p => s"removed $p").mkString("\n"))
           } else {
-            val result = Merger.merge(arguments.paths(0), arguments.paths(1), arguments.options, conf)
-            println(if (arguments.json) Json.result(result) else result)
+            val (source, target) = (arguments.paths(0), arguments.paths(1))
+            if (PathTemplate.isTemplate(target)) {
+              val results = PartitionedMerge.merge(source, target, arguments.options, conf)
+              println(if (arguments.json) Json.results(results) else results.mkString("\n"))
+            } else {
+              val result = Merger.merge(source, target, arguments.options, conf)
+              println(if (arguments.json) Json.result(result) else result)
+            }
           }
         } catch {
           case e: SparkMergeException if !arguments.json =>

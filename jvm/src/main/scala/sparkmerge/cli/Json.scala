@@ -16,6 +16,9 @@ object Json {
       "bytesAhead" -> result.bytesAhead.toString
     )
 
+  /** The files of a merge to a `{column}` target, one object each, in the order of the values. */
+  def results(results: Seq[MergeResult]): String = obj("results" -> results.map(result).mkString("[", ",", "]"))
+
   def error(e: Throwable): String =
     obj("error" -> string(e.getClass.getSimpleName), "message" -> string(FirstLine.of(e)))
 

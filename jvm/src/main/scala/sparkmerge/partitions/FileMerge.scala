@@ -50,6 +50,8 @@ final case class WrittenPartitionMerge(directory: String, header: Option[String]
       throw new MergeFailedException(s"could not copy the rendered header $header to $copy", null)
     // A checksum file the copy wrote beside it is checked as the parts' are.
     val checksum = new Path(dir, s".${copy.getName}.crc")
-    Part(copy, fs.getFileStatus(copy).getLen, checksum = Some(checksum).filter(DataFileSystem.of(fs).exists))
+    val status = fs.getFileStatus(copy)
+    // Its block size too: concat refuses a target block size below a source's.
+    Part(copy, status.getLen, status.getBlockSize, Some(checksum).filter(DataFileSystem.of(fs).exists))
   }
 }
