@@ -147,7 +147,9 @@ KILL_WAIT = 120
 
 def hashed_rows(first: int, end: int) -> bytes:
     """The CSV rows Spark writes for ``range(first, end)`` with ``sha2(CAST(id AS STRING), 256)``."""
-    return b"".join(b"%d,%s\n" % (i, hashlib.sha256(b"%d" % i).hexdigest().encode()) for i in range(first, end))
+    return b"".join(
+        b"%d,%s\n" % (i, hashlib.sha256(b"%d" % i).hexdigest().encode()) for i in range(first, end)
+    )
 
 
 @pytest.mark.skipif(
@@ -171,6 +173,10 @@ def test_kill_9_of_write_single_to_s3_leaves_the_old_object_and_what_the_next_wr
     def hidden() -> list[str]:
         return [key for key in s3.keys(f"{prefix}/") if ".sparkmerge-" in key]
 
+    def writing() -> bool:
+        """A task's part is under the hidden prefix, and more tasks are to come (8 of them, 2 at a time)."""
+        return any("/part-" in key for key in hidden())
+
     def uploading() -> bool:
         """An upload to the target holds a part: the merge is half way."""
         listed = s3.client.list_multipart_uploads(Bucket=s3.bucket, Prefix=target).get("Uploads", [])
@@ -181,7 +187,7 @@ def test_kill_9_of_write_single_to_s3_leaves_the_old_object_and_what_the_next_wr
         )
 
     def killed_when(moment: Callable[[], bool]) -> bool:
-        """A driver of its own, killed when ``moment`` holds; False if it ended first."""
+        """A driver of its own, killed when ``moment`` holds; False if it ended first or the moment never came."""
         # One 5 MiB part at a time: the upload lasts long enough to be caught with a part in it.
         settings = {**s3_server.s3a_settings(s3.endpoint), "sparkmerge.s3.threads": "1"}
         settings["sparkmerge.s3.upload-part-size"] = "5M"
@@ -195,19 +201,23 @@ def test_kill_9_of_write_single_to_s3_leaves_the_old_object_and_what_the_next_wr
             start_new_session=True,
         )
         deadline = time.monotonic() + KILL_WAIT
-        while run.poll() is None and not moment() and time.monotonic() < deadline:
+        # Only while it is not reaped: once it is, its group may be gone, or its pid another process's.
+        while run.poll() is None and time.monotonic() < deadline:
+            if moment():
+                os.killpg(run.pid, signal.SIGKILL)
+                return run.wait(timeout=KILL_WAIT) == -signal.SIGKILL
             time.sleep(0.02)
-        if run.poll() is not None:
-            return False  # reaped: its group may be gone, and a kill now would hit nothing or a stranger
-        os.killpg(run.pid, signal.SIGKILL)
-        return run.wait(timeout=KILL_WAIT) == -signal.SIGKILL
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait(timeout=KILL_WAIT)
+        return False
 
     # Killed while Spark writes the parts under the hidden prefix (no upload yet), the next write_single
     # removes the prefix; killed while the upload to the target holds a part, a plain merge removes the prefix
     # and aborts the upload, which S3 lists with no owner: the killed merge's hidden record names it.
-    for name, moment, next_run in [("writing", lambda: bool(hidden()), "write"), ("uploading", uploading, "merge")]:
+    for name, moment, next_run in [("writing", writing, "write"), ("uploading", uploading, "merge")]:
         s3.put(target, old)
-        assert killed_when(moment), f"killed while {name}: the driver ended first"
+        assert killed_when(moment), f"killed while {name}: the driver ended first, or never got there"
         assert s3.get(target) in (old, expected), f"killed while {name}: the object is neither"
         left, left_uploads = hidden(), s3.uploads(prefix)
         print(f"killed while {name}: {len(left)} hidden objects and uploads to {left_uploads} left")
