@@ -97,6 +97,35 @@ def _complete_as_s3_answers() -> None:
     serializer._serialized_result_to_response = renamed
 
 
+def _initiated_as_s3_answers() -> None:
+    """moto lists every multipart upload as begun on 2010-11-10, so any rule that keys on an upload's age (a
+    merge aborts those older than a day) would take a live one for abandoned. Each is listed with the moment it
+    began, as S3 lists it."""
+    from datetime import datetime, timezone
+
+    from moto.core import serialize
+    from moto.s3.models import FakeMultipart
+
+    began: dict[str, str] = {}
+    created = FakeMultipart.__init__
+
+    def stamped(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        created(self, *args, **kwargs)
+        began[self.id] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+    serializer = serialize.S3Serializer
+    original = serializer.serialize
+
+    def listed(self, result):  # type: ignore[no-untyped-def]
+        if self.operation_model.name == "ListMultipartUploads" and isinstance(result, dict):
+            for upload in result.get("Uploads", []):
+                upload["Initiated"] = began.get(upload["UploadId"], upload["Initiated"])
+        return original(self, result)
+
+    FakeMultipart.__init__ = stamped
+    serializer.serialize = listed
+
+
 def main() -> None:
     import boto3
     from moto.server import ThreadedMotoServer
@@ -107,6 +136,7 @@ def main() -> None:
     args = parser.parse_args()
 
     _complete_as_s3_answers()
+    _initiated_as_s3_answers()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # a line per request would drown the tests' output
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)
     server.start()

@@ -1,10 +1,12 @@
 """Merges on a real S3 server (moto's, on 127.0.0.1) through Hadoop's S3A: the store copies the parts' byte
 ranges, the object appears whole or not at all, a failed merge leaves no multipart upload behind, and what a
-killed driver leaves the next write removes."""
+killed driver leaves (its hidden prefix, its upload) the next write or merge removes."""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -13,17 +15,17 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Callable
 
 import pyspark
 import pytest
-from conftest import ROOT, S3, python_env
+from conftest import S3, python_env
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 import sparkmerge
 
 MiB = 1 << 20
-WAIT_SECONDS = 180
 HEADER = b"id,payload\n"
 
 
@@ -141,73 +143,106 @@ def test_write_single_per_value_to_s3_is_the_local_files_byte_for_byte(
     assert s3.uploads(prefix) == []
 
 
-WRITE_SINGLE = """
-import sys
+ROWS = 200_000
+KILLED_WRITE = f"""
+import json, sys
 from pyspark.sql import SparkSession
 import sparkmerge
 
-endpoint, target, jars, dev = sys.argv[1:5]
-sys.path.insert(0, dev)
-import s3_server
-
+settings, jars, target = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
 builder = SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
 builder = builder.config("spark.driver.extraClassPath", jars)
-for key, value in s3_server.s3a_settings(endpoint).items():
+for key, value in settings.items():
     builder = builder.config("spark.hadoop." + key, value)
 spark = sparkmerge.configure(builder).getOrCreate()
-df = spark.range(0, 500_000, 1, 8).selectExpr("id", "sha2(CAST(id AS STRING), 256) AS h")
+df = spark.range(0, {ROWS}, 1, 8).selectExpr("id", "sha2(CAST(id AS STRING), 256) AS h")
 sparkmerge.write_single(df, target, header=True, mode="overwrite")
 """
+KILL_WAIT = 120
+
+
+def hashed_rows(first: int, end: int) -> bytes:
+    """The CSV rows Spark writes for ``range(first, end)`` with ``sha2(CAST(id AS STRING), 256)``."""
+    return b"".join(
+        b"%d,%s\n" % (i, hashlib.sha256(b"%d" % i).hexdigest().encode()) for i in range(first, end)
+    )
 
 
 @pytest.mark.skipif(
     pyspark.__version__.startswith("3."),
-    reason="the kill drill runs once, on Spark 4: the engine under it is the same on 3.5",
+    reason="the S3 kill drill runs once, on Spark 4: S3MergeSuite tests the cleanup on 3.5's S3A too",
 )
-def test_kill_9_of_write_single_to_s3_leaves_the_old_object_and_a_prefix_the_next_write_removes(
-    spark: SparkSession, s3: S3, prefix: str
+def test_kill_9_of_write_single_to_s3_leaves_the_old_object_and_what_the_next_write_or_merge_removes(
+    spark: SparkSession, s3: S3, prefix: str, tmp_path: Path
 ) -> None:
     import s3_server
 
-    target = f"{prefix}/out.csv"
-    old = b"the old object\n"
+    target, old = f"{prefix}/out.csv", b"the old object\n"
+    expected = b"id,h\n" + hashed_rows(0, ROWS)
+    df = spark.range(0, ROWS, 1, 8).selectExpr("id", "sha2(CAST(id AS STRING), 256) AS h")
+    # The same file as parts with headers, for the round whose next run is a merge.
+    (tmp_path / "parts").mkdir()
+    for i, first in enumerate(range(0, ROWS, ROWS // 4)):
+        part = b"id,h\n" + hashed_rows(first, first + ROWS // 4)
+        (tmp_path / "parts" / f"part-{i:05d}.csv").write_bytes(part)
 
-    def start() -> subprocess.Popen[bytes]:
-        # A driver of its own, in a session of its own: the kill takes the Python process and its JVM at once.
-        args = [s3.endpoint, s3.url(target), ":".join(s3_server.s3a_jars()), str(ROOT / "dev")]
-        return subprocess.Popen(
-            [sys.executable, "-c", WRITE_SINGLE, *args],
+    def hidden() -> list[str]:
+        return [key for key in s3.keys(f"{prefix}/") if ".sparkmerge-" in key]
+
+    def writing() -> bool:
+        """A task's part is under the hidden prefix, and more tasks are to come (8 of them, 2 at a time)."""
+        return any("/part-" in key for key in hidden())
+
+    def uploading() -> bool:
+        """An upload to the target holds a part: the merge is half way."""
+        listed = s3.client.list_multipart_uploads(Bucket=s3.bucket, Prefix=target).get("Uploads", [])
+        return any(
+            s3.client.list_parts(Bucket=s3.bucket, Key=target, UploadId=upload["UploadId"]).get("Parts")
+            for upload in listed
+            if upload["Key"] == target
+        )
+
+    def killed_when(moment: Callable[[], bool]) -> bool:
+        """A driver of its own, killed when ``moment`` holds; False if it ended first or the moment never came."""
+        # One 5 MiB part at a time: the upload lasts long enough to be caught with a part in it.
+        settings = {**s3_server.s3a_settings(s3.endpoint), "sparkmerge.s3.threads": "1"}
+        settings["sparkmerge.s3.upload-part-size"] = "5M"
+        args = [json.dumps(settings), ":".join(s3_server.s3a_jars()), s3.url(target)]
+        # A session of its own: the kill takes the Python process and its JVM at once.
+        run = subprocess.Popen(
+            [sys.executable, "-c", KILLED_WRITE, *args],
             env=python_env(),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
+        deadline = time.monotonic() + KILL_WAIT
+        # Only while it is not reaped: once it is, its group may be gone, or its pid another process's.
+        while run.poll() is None and time.monotonic() < deadline:
+            if moment():
+                os.killpg(run.pid, signal.SIGKILL)
+                return run.wait(timeout=KILL_WAIT) == -signal.SIGKILL
+            time.sleep(0.02)
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait(timeout=KILL_WAIT)
+        return False
 
-    def hidden() -> list[str]:
-        return [key for key in s3.keys(f"{prefix}/") if ".sparkmerge-" in key]
-
-    s3.put(target, old)
-    began = time.monotonic()
-    assert start().wait(timeout=WAIT_SECONDS) == 0
-    took = time.monotonic() - began
-    expected = s3.get(target)
-    assert expected.count(b"\n") == 500_001
-    df = spark.range(0, 500_000, 1, 8).selectExpr("id", "sha2(CAST(id AS STRING), 256) AS h")
-    under_way = 0
-    for fraction in (0.6, 0.75, 0.9):
+    # Killed while Spark writes the parts under the hidden prefix (no upload yet), the next write_single
+    # removes the prefix; killed while the upload to the target holds a part, a plain merge removes the prefix
+    # and aborts the upload, which S3 lists with no owner: the killed merge's hidden record names it.
+    for name, moment, next_run in [("writing", writing, "write"), ("uploading", uploading, "merge")]:
         s3.put(target, old)
-        run = start()
-        time.sleep(took * fraction)
-        os.killpg(run.pid, signal.SIGKILL)
-        run.wait(timeout=WAIT_SECONDS)
-        assert s3.get(target) in (old, expected), f"killed at {fraction:.0%}: the object is neither"
-        under_way += bool(hidden())
-        # The next write to the same target, in this test's session, removes what the killed driver left.
-        sparkmerge.write_single(df, s3.url(target), header=True, mode="overwrite")
-        assert s3.get(target) == expected
-        assert hidden() == [], f"killed at {fraction:.0%}: the next write left the hidden prefix"
-    print(f"kill -9 drill of write_single to S3: 3 rounds, {under_way} while under way, objects lost: 0")
-    assert under_way >= 1, "no kill came while write_single was under way: the drill tested nothing"
-    # A killed driver's own upload to the target cannot be told from a live one's (S3 lists no owner), so the
-    # next merge aborts only those older than 24 h; the README asks for a lifecycle rule. None to other keys.
-    assert set(s3.uploads(prefix)) <= {target}
+        assert killed_when(moment), f"killed while {name}: the driver ended first, or never got there"
+        assert s3.get(target) in (old, expected), f"killed while {name}: the object is neither"
+        left, left_uploads = hidden(), s3.uploads(prefix)
+        print(f"killed while {name}: {len(left)} hidden objects and uploads to {left_uploads} left")
+        assert left, f"killed while {name}: nothing was left, so the drill tested nothing"
+        assert target in left_uploads or name == "writing", "killed while uploading: no upload was left"
+        if next_run == "write":
+            sparkmerge.write_single(df, s3.url(target), header=True, mode="overwrite")
+        else:
+            sparkmerge.merge(spark, str(tmp_path / "parts"), s3.url(target), header=True, overwrite=True)
+        assert s3.get(target) == expected, f"killed while {name}: the next {next_run} did not make the file"
+        assert hidden() == [], f"killed while {name}: the next {next_run} left the hidden prefix"
+        assert s3.uploads(prefix) == [], f"killed while {name}: the next {next_run} left an upload"

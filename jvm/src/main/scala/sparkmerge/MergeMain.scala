@@ -6,7 +6,7 @@ import org.apache.hadoop.conf.Configuration
 
 import sparkmerge.cli.{Arguments, Json}
 import sparkmerge.partitions.{PartitionedMerge, PathTemplate}
-import sparkmerge.publish.{Destination, Leftovers}
+import sparkmerge.publish.{Destination, HiddenFiles, Leftovers}
 
 /**
  * The command line, for `spark-submit --class sparkmerge.MergeMain`, `hadoop jar` and `python -m sparkmerge`
@@ -56,12 +56,17 @@ object MergeMain {
         }
     }
 
-  private def clean(path: String, conf: Configuration): Seq[String] = {
+  private[sparkmerge] def clean(path: String, conf: Configuration): Seq[String] = {
     val destination = Destination.of(PathArgument.parse(path, "path"), conf)
+    val dir = destination.target
     val removed =
-      if (destination.fs.exists(destination.target) && destination.fs.getFileStatus(destination.target).isDirectory)
-        Leftovers.cleanDirectory(destination.fs, destination.dataFs, destination.target)
-      else destination.cleanLeftovers()
+      if (!destination.fs.exists(dir) || !destination.fs.getFileStatus(dir).isDirectory) destination.cleanLeftovers()
+      // Each target's own destination: on S3 it aborts the uploads its dead merges' records name, then drops them.
+      else if (destination.objectStore)
+        Leftovers
+          .targetsIn(destination.dataFs, dir)
+          .flatMap(name => Destination.of(HiddenFiles.child(dir, name), conf).cleanLeftovers())
+      else Leftovers.cleanDirectory(destination.fs, destination.dataFs, dir)
     removed.map(_.toString)
   }
 

@@ -13,15 +13,17 @@ import sparkmerge.publish.{Destination, Leftovers, Publisher, ShutdownCleanup, S
 /**
  * A target on S3, through Apache's S3A: the merge is one multipart upload to the target's key, whose parts the
  * store copies from the source objects where it can ([[MultipartCopy]]), and publishing it is completing the
- * upload. The object appears whole, at once, or not at all; there is no hidden object and no rename (which on
- * S3 would be a second copy of every byte). Without overwrite the completion is conditional, so of two merges
- * racing for one key exactly one wins. Any failure, and a JVM that is stopped, aborts the upload.
+ * upload. The object appears whole, at once, or not at all; no data is written beside it and nothing is renamed
+ * (which on S3 would be a second copy of every byte), only the upload's id ([[UploadRecord]]) while it is open.
+ * Without overwrite the completion is conditional, so of two merges racing for one key exactly one wins. Any
+ * failure, and a JVM that is stopped, aborts the upload.
  */
 final class MultipartDestination(val target: Path, val fs: FileSystem, store: MultipartStore, limits: PartLimits)
     extends Destination {
   private val log = LoggerFactory.getLogger(classOf[MultipartDestination])
   private val key = store.key(target)
   private val aborts = new ConcurrentHashMap[String, Runnable]()
+  private val records = new ConcurrentHashMap[String, Path]()
 
   def dataFs: FileSystem = fs
 
@@ -35,14 +37,20 @@ final class MultipartDestination(val target: Path, val fs: FileSystem, store: Mu
 
   /**
    * Hidden objects of merges that died, and their uploads to this key that nobody completed or aborted: a JVM
-   * killed outright aborts nothing. An upload cannot say who started it, so only those older than
-   * [[Leftovers.StaleAfterMillis]] go; the bucket's lifecycle rule is the rest of the answer (README). Returns
-   * the hidden objects removed; the uploads aborted are logged, as they have no path of their own.
+   * killed outright aborts nothing. An upload cannot say who started it: those a dead merge's [[UploadRecord]]
+   * names go, and any older than [[Leftovers.StaleAfterMillis]]; the bucket's lifecycle rule is the rest of the
+   * answer (README). Returns the hidden objects removed; the uploads aborted are logged, having no path.
    */
   override def cleanLeftovers(): Seq[Path] = {
+    val leftovers = Leftovers.staleOf(fs, target)
+    // Read before the records go with the other hidden objects.
+    val claimed = leftovers.filter(_.suffix == UploadRecord.Suffix).flatMap(h => UploadRecord.read(fs, h.path)).toSet
     val now = System.currentTimeMillis()
     val stale =
-      try store.uploads(key).filter { case (_, started) => now - started > Leftovers.StaleAfterMillis }
+      try
+        store.uploads(key).filter { case (upload, started) =>
+          claimed(upload) || now - started > Leftovers.StaleAfterMillis
+        }
       catch {
         case e: IOException =>
           log.warn(s"sparkmerge: could not list the uploads to $target: ${FirstLine.of(e)}")
@@ -52,7 +60,7 @@ final class MultipartDestination(val target: Path, val fs: FileSystem, store: Mu
       abortQuietly(upload)
       log.info(s"sparkmerge: aborted the upload $upload to $target, left by a merge that died")
     }
-    super.cleanLeftovers()
+    Leftovers.remove(fs, leftovers)
   }
 
   def write(plan: MergePlan, source: FileSystem, bufferBytes: Int, progress: MergeProgress): Staged = {
@@ -71,6 +79,7 @@ final class MultipartDestination(val target: Path, val fs: FileSystem, store: Mu
       MultipartCopy.readRange(source, progress, bufferBytes)
     )
     try {
+      records.put(upload, UploadRecord.write(fs, target, upload))
       val copied = MultipartCopy.run(source, plan, store, writer, fitted, bufferBytes, progress)
       val etags = writer.finish()
       val added = copied.lineBreaksAdded.toLong * plan.lineBreaks.fold(0)(_.bytes.length)
@@ -120,11 +129,15 @@ final class MultipartDestination(val target: Path, val fs: FileSystem, store: Mu
       }
   }
 
-  private def forget(upload: String): Unit = Option(aborts.remove(upload)).foreach(ShutdownCleanup.cancel)
+  private def forget(upload: String): Unit = {
+    Option(aborts.remove(upload)).foreach(ShutdownCleanup.cancel)
+    Option(records.remove(upload)).foreach(UploadRecord.remove(fs, _))
+  }
 
+  // The record goes after the abort: a JVM stopped in between leaves no upload without its record.
   private def dropUpload(upload: String): Unit = {
-    forget(upload)
     abortQuietly(upload)
+    forget(upload)
   }
 
   // The first error is the one to report; an upload that cannot be aborted is said in the log.

@@ -21,19 +21,27 @@ object Leftovers {
   val StaleAfterMillis: Long = 24L * 60 * 60 * 1000
 
   /** Removes the stale hidden files of `target`; returns what it removed. */
-  def clean(fs: FileSystem, listing: FileSystem, target: Path): Seq[Path] =
-    remove(fs, found(listing, target.getParent, name => HiddenFiles.parse(target.getParent, target.getName, name)))
+  def clean(fs: FileSystem, listing: FileSystem, target: Path): Seq[Path] = remove(fs, staleOf(listing, target))
+
+  /** The stale hidden files of `target`, for a destination that reads some of them before they go. */
+  def staleOf(listing: FileSystem, target: Path): Seq[HiddenFiles.Hidden] =
+    staleIn(listing, target.getParent, name => HiddenFiles.parse(target.getParent, target.getName, name))
 
   /** Removes the stale hidden files of every target in `dir`; returns what it removed. */
   def cleanDirectory(fs: FileSystem, listing: FileSystem, dir: Path): Seq[Path] =
-    remove(fs, found(listing, dir, name => HiddenFiles.targetOf(name).flatMap(HiddenFiles.parse(dir, _, name))))
+    remove(fs, staleIn(listing, dir, name => HiddenFiles.targetOf(name).flatMap(HiddenFiles.parse(dir, _, name))))
+
+  /** The names of the targets in `dir` that hidden files are of, stale or not. */
+  def targetsIn(listing: FileSystem, dir: Path): Seq[String] =
+    names(listing, dir).filter(_.startsWith(".")).flatMap(HiddenFiles.targetOf(_).toSeq).distinct
 
   def stale(hidden: HiddenFiles.Hidden, now: Long = System.currentTimeMillis()): Boolean =
     if (hidden.owner == Owner.self) !ShutdownCleanup.inUse(hidden.path)
     else hidden.owner.ended || now - hidden.millis > StaleAfterMillis
 
-  private def remove(fs: FileSystem, hidden: Seq[HiddenFiles.Hidden]): Seq[Path] =
-    hidden.filter(stale(_)).flatMap { leftover =>
+  /** Removes `leftovers`, found stale; returns what it removed. */
+  def remove(fs: FileSystem, leftovers: Seq[HiddenFiles.Hidden]): Seq[Path] =
+    leftovers.flatMap { leftover =>
       try {
         if (fs.delete(leftover.path, true)) {
           log.info(s"sparkmerge: removed ${leftover.path}, left by a merge that did not finish")
@@ -49,8 +57,8 @@ object Leftovers {
       }
     }
 
-  private def found(fs: FileSystem, dir: Path, parse: String => Option[HiddenFiles.Hidden]): Seq[HiddenFiles.Hidden] =
-    names(fs, dir).filter(_.startsWith(".")).flatMap(name => parse(name).toSeq)
+  private def staleIn(fs: FileSystem, dir: Path, parse: String => Option[HiddenFiles.Hidden]): Seq[HiddenFiles.Hidden] =
+    names(fs, dir).filter(_.startsWith(".")).flatMap(name => parse(name).toSeq).filter(stale(_))
 
   // Names only: Hadoop's local listing would read the attributes of every file in what may be a large directory.
   private def names(fs: FileSystem, dir: Path): Seq[String] =

@@ -12,7 +12,7 @@ import org.scalatest.matchers.should.Matchers
 import sparkmerge.parts.{DataFileSystem, PartDiscovery}
 import sparkmerge.pipeline.MergePipeline
 import sparkmerge.plan.{MergePlanner, MergeRequest, Strategy}
-import sparkmerge.publish.Destination
+import sparkmerge.publish.{Destination, Owner}
 
 /** Merges on a real S3 server through S3A: the store copies the parts' ranges, and the object appears whole. */
 class S3MergeSuite extends AnyFunSuite with Matchers with S3Server {
@@ -186,6 +186,46 @@ class S3MergeSuite extends AnyFunSuite with Matchers with S3Server {
     )
     s3Exists(s"$dir/gone.csv") shouldBe false
     uploadsTo(s"$dir/gone.csv") shouldBe empty
+  }
+
+  test("the uploads of merges killed outright are aborted by the next merge to the key, a live merge's kept") {
+    val dir = s3Prefix()
+    s3Write(s"$dir/src/part-00000", "a\n".getBytes(UTF_8))
+    val store = S3AStores.of(new Path(dir).getFileSystem(s3Conf), s3Conf).toOption.get
+    def key(name: String) = store.key(new Path(s"$dir/$name"))
+    // An upload and its record as the merge of process `pid` of this host leaves them, killed mid-way.
+    def killedMid(name: String, pid: Long): String = {
+      val upload = store.start(key(name))
+      val stamp = s"${System.currentTimeMillis()}-${Owner(pid, Owner.self.host).tag}-x1"
+      s3Write(s"$dir/.$name.sparkmerge-$stamp.upload", upload.getBytes(UTF_8))
+      upload
+    }
+    val deadPid = 4194304L + 17 // above the kernel's largest pid: no process has it
+    val dead = killedMid("out.csv", deadPid)
+    val live = killedMid("out.csv", 1L) // init: alive for as long as the machine is
+    val unrecorded = store.start(key("out.csv")) // killed before its record was written: only its age can tell
+    uploadsTo(s"$dir/out.csv").map(_._1) should contain(dead)
+
+    merge(s"$dir/src", s"$dir/out.csv", MergeOptions(overwrite = true))
+
+    new String(s3Read(s"$dir/out.csv"), UTF_8) shouldBe "a\n"
+    uploadsTo(s"$dir/out.csv").map(_._1) should contain theSameElementsAs Seq(live, unrecorded)
+    // Of the records only the live merge's is left: the dead merge's went, and this merge's own.
+    def hidden() = new Path(dir)
+      .getFileSystem(s3Conf)
+      .listStatus(new Path(dir))
+      .map(_.getPath.getName)
+      .toSeq
+      .filter(_.startsWith("."))
+    hidden() should have size 1
+    hidden().head should include(s"-1-${Owner.self.host}-")
+
+    // The command line, given the directory, does the same for every target in it.
+    killedMid("two.csv", deadPid)
+    MergeMain.clean(dir, s3Conf) should have size 1
+    uploadsTo(s"$dir/two.csv") shouldBe empty
+    hidden() should have size 1
+    Seq(live, unrecorded).foreach(store.abort(key("out.csv"), _))
   }
 
   private def gzip(text: String): Array[Byte] = {
