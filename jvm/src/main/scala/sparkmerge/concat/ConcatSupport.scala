@@ -17,6 +17,9 @@ object ConcatSupport {
 
   val Capability = "fs.capability.paths.concat"
 
+  /** Whether concat on `fs` is HDFS's: the only one that joins files as the merge needs. */
+  def trusted(fs: FileSystem): Boolean = fs.getUri.getScheme == "hdfs"
+
   /**
    * Why the parts cannot be concatenated into the target, or None when they can.
    *
@@ -34,7 +37,7 @@ object ConcatSupport {
     lazy val first = data.head
     if (!consumable) Some("the sources are kept (no delete source), and concat would consume them")
     else if (sourceFs.getUri != targetFs.getUri) Some("the source and the target are on different file systems")
-    else if (sourceFs.getUri.getScheme != "hdfs")
+    else if (!trusted(sourceFs))
       Some(s"concat is trusted on hdfs only, not on ${sourceFs.getUri.getScheme}")
     else if (!whole) Some("the parts carry header lines, which only a copy can drop")
     else if (data.isEmpty) Some("no part has data")

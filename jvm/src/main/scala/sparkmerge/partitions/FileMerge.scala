@@ -4,6 +4,7 @@ import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.fs.{FileSystem, FileUtil, Path}
 
 import sparkmerge.{MergeFailedException, MergeOptions, MergeProgress, MergeResult, Merger, PathArgument}
+import sparkmerge.concat.ConcatSupport
 import sparkmerge.parts.{DataFileSystem, Part}
 import sparkmerge.pipeline.MergePipeline
 import sparkmerge.plan.MergeRequest
@@ -28,8 +29,9 @@ final case class DirectoryMerge(source: String, target: String, options: MergeOp
 
 /**
  * A partition directory the DataFrame writer just wrote, without headers, and the header Spark rendered for
- * all of them. The header is copied into the directory first: HDFS concat joins the files of one directory, and
- * consumes them.
+ * all of them. On HDFS the header is copied into the directory first: concat joins the files of one directory,
+ * and consumes them. Elsewhere the one rendered file is read by every merge: a copy would cost a file (and on
+ * local disk without Hadoop's native library, a `chmod` process) per partition value.
  */
 final case class WrittenPartitionMerge(directory: String, header: Option[String], target: String, options: MergeOptions)
     extends FileMerge {
@@ -38,20 +40,28 @@ final case class WrittenPartitionMerge(directory: String, header: Option[String]
     val destination = Destination.of(PathArgument.parse(target, "target"), conf)
     val dir = new Path(directory)
     val fs = dir.getFileSystem(conf)
-    val leading = header.map(h => copyInto(fs, new Path(h), dir, conf)).toVector
-    val request =
-      MergeRequest(DataFileSystem.of(fs), dir, leading, allowEmpty = true, consumable = true)
+    val leading = header.map { rendered =>
+      val path = new Path(rendered)
+      if (ConcatSupport.trusted(fs)) part(fs, copyInto(fs, path, dir, conf)) else part(fs, path)
+    }
+    val request = MergeRequest(DataFileSystem.of(fs), dir, leading.toVector, allowEmpty = true, consumable = true)
     MergePipeline.run(request, destination, options, progress)
   }
 
-  private def copyInto(fs: FileSystem, header: Path, dir: Path, conf: Configuration): Part = {
+  private def copyInto(fs: FileSystem, header: Path, dir: Path, conf: Configuration): Path = {
     val copy = new Path(dir, s".header-${header.getName}")
     if (!FileUtil.copy(fs, header, fs, copy, false, true, conf))
       throw new MergeFailedException(s"could not copy the rendered header $header to $copy", null)
-    // A checksum file the copy wrote beside it is checked as the parts' are.
-    val checksum = new Path(dir, s".${copy.getName}.crc")
-    val status = fs.getFileStatus(copy)
-    // Its block size too: concat refuses a target block size below a source's.
-    Part(copy, status.getLen, status.getBlockSize, Some(checksum).filter(DataFileSystem.of(fs).exists))
+    copy
+  }
+
+  /**
+   * The header as a piece: its block size too (concat refuses a source block size above the target's), and
+   * the checksum file the local file system wrote beside it, checked as the parts' are.
+   */
+  private def part(fs: FileSystem, path: Path): Part = {
+    val status = fs.getFileStatus(path)
+    val checksum = new Path(path.getParent, s".${path.getName}.crc")
+    Part(path, status.getLen, status.getBlockSize, Some(checksum).filter(DataFileSystem.of(fs).exists))
   }
 }

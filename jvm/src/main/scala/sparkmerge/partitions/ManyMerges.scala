@@ -26,7 +26,10 @@ object ManyMerges {
   val ThreadsConf = "spark.sparkmerge.mergeThreads"
   val DefaultThreads = 4
 
-  /** From how many files on the merges run as a Spark job; 0 never. */
+  /**
+   * From how many files on the merges run as a Spark job; 0 never. Unset, never with a local master, whose
+   * executor is the driver's own threads (`make bench-partitions`: the job took longer than 4 threads there).
+   */
   val ExecutorsFromConf = "spark.sparkmerge.executorMergesFrom"
   val DefaultExecutorsFrom = 256
 
@@ -37,7 +40,8 @@ object ManyMerges {
       spark: Option[SparkSession]
   ): Seq[MergeResult] = {
     val threads = setting(spark, ThreadsConf, DefaultThreads, minimum = 1)
-    val executorsFrom = setting(spark, ExecutorsFromConf, DefaultExecutorsFrom, minimum = 0)
+    val onCluster = spark.exists(!_.sparkContext.isLocal)
+    val executorsFrom = setting(spark, ExecutorsFromConf, if (onCluster) DefaultExecutorsFrom else 0, minimum = 0)
     val outcomes = spark match {
       case Some(session) if executorsFrom > 0 && merges.size >= executorsFrom =>
         onExecutors(session, merges, conf, progress)

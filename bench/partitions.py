@@ -1,0 +1,278 @@
+"""Many files per job: one whole CSV per partition value, against what Spark and a loop of merges give.
+
+One DataFrame (the demo's rows and a column of --values distinct values, user_id % values, so every Spark
+partition holds every value) is written to local disk in turns, after an untimed warm-up:
+
+  (a) df.write.partitionBy(col).csv(dir): the baseline, a directory of parts per value;
+  (b) df.repartition(col).write.partitionBy(col).csv(dir): one file per value, each through one task;
+  (c) (a), then a Python loop of one sparkmerge.merge(spark, leaf, target) per directory;
+  (d) sparkmerge.write_single(df, "out/{col}.csv", partition_by=col): merges on driver threads
+      (spark.sparkmerge.executorMergesFrom=0, the default with a local master) and as a Spark job (=1; on a
+      cluster the default, 256, does that from 256 files on).
+
+The merge step of (d) is its time minus (a)'s, as a fraction of (a) (issue 14: at most 10%); that of (c) is
+the loop's own time. Each way's time after its write job (Spark's job commit, then any merges) is measured
+too, from Spark's own job times. (d)'s files are checked against (a)'s parts: rows and bytes per value, the
+header once. Results: a table on stdout, JSON and Markdown in bench/results/::
+
+    make bench-partitions                   # 1 GiB over 1,000 values, 2 runs each
+    .venv/bin/python bench/partitions.py --gb 0.1 --runs 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+import sparkmerge
+from run import BYTES_PER_ROW, load_demo, machine
+from timing import remove
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+COLUMN = "bucket"
+HEADER = b"user_id,product_id,score\n"
+TOP_N = 10
+EXECUTORS_FROM = "spark.sparkmerge.executorMergesFrom"
+MERGE_JOB = "sparkmerge:"  # how ManyMerges describes its Spark job
+NOOP = "for scale: the data alone, written nowhere (noop)"
+A = "(a) partitionBy write (parts)"
+B = "(b) repartition(col) + partitionBy write"
+C = "(c) partitionBy write + loop of merge()"
+D_THREADS = "(d) write_single, merges on driver threads"
+D_JOB = "(d) write_single, merges as a Spark job"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--gb", type=float, default=1.0, help="size of the CSV (default 1 GiB)")
+    parser.add_argument("--values", type=int, default=1000, help="partition values (default 1,000)")
+    # Not the 32 of bench/run.py: on local disk, Hadoop (without its native library, as pip's pyspark comes)
+    # forks a chmod for each directory and file it creates, ~5 ms each here; 32 x 1,000 parts made (a) take
+    # 445 s for 100 MiB. 8 is what Spark reads 1 GiB of files as (128 MiB a partition).
+    parser.add_argument("--partitions", type=int, default=8, help="Spark partitions (default 8)")
+    parser.add_argument("--runs", type=int, default=2, help="runs per figure, after a warm-up (default 2)")
+    return parser.parse_args()
+
+
+def data(spark: SparkSession, demo: Any, gb: float, values: int, partitions: int) -> DataFrame:
+    users = int(gb * 2**30 / BYTES_PER_ROW / TOP_N)  # the partition column leaves the rows: 1 GiB is theirs
+    df = demo.recommendations(spark, users, TOP_N, partitions)
+    return df.withColumn(COLUMN, F.col("user_id") % values)
+
+
+def ways(spark: SparkSession, df: DataFrame, work: Path, loops: list[float]) -> dict[str, Any]:
+    """Each way and the path it writes. Every way writes the header, so that each file or part of each can
+    be compared with the others'. `loops` gets the times of (c)'s loop."""
+
+    def partitioned(how: Callable[[DataFrame], DataFrame], out: Path) -> None:
+        how(df).write.partitionBy(COLUMN).csv(str(out), header=True)
+
+    def write_then_loop() -> None:
+        partitioned(lambda d: d, work / "c" / "parts")
+        started = time.perf_counter()
+        for leaf in sorted(os.listdir(work / "c" / "parts")):
+            if leaf.startswith(f"{COLUMN}="):
+                target = work / "c" / "out" / f"{leaf.split('=', 1)[1]}.csv"
+                sparkmerge.merge(spark, work / "c" / "parts" / leaf, target, header=True)
+        loops.append(time.perf_counter() - started)
+
+    def write_single(executors_from: str, out: Path) -> Callable[[], None]:
+        def write() -> None:
+            spark.conf.set(EXECUTORS_FROM, executors_from)
+            try:
+                results = sparkmerge.write_single(
+                    df, out / f"{{{COLUMN}}}.csv", partition_by=COLUMN, header=True
+                )
+            finally:
+                spark.conf.unset(EXECUTORS_FROM)
+            assert isinstance(results, sparkmerge.MergeResults) and len(results) == values
+
+        return write
+
+    values = df.select(COLUMN).distinct().count()
+    return {
+        NOOP: (lambda: df.write.format("noop").mode("overwrite").save(), work / "noop"),
+        A: (lambda: partitioned(lambda d: d, work / "a"), work / "a"),
+        B: (lambda: partitioned(lambda d: d.repartition(COLUMN), work / "b"), work / "b"),
+        C: (write_then_loop, work / "c"),
+        D_THREADS: (write_single("0", work / "d0"), work / "d0"),
+        D_JOB: (write_single("1", work / "d1"), work / "d1"),
+    }
+
+
+def after_write_job(spark: SparkSession, started: float, ended: float) -> float:
+    """Seconds from the end of the last Spark job of a way that is not a merge job, to the end of the way:
+    Spark's job commit (the renames of the parts into place) and, for (c) and (d), the merges. From Spark's
+    own job times, in its status store, which keeps them with the UI off."""
+    sc = spark.sparkContext._jsc.sc()  # type: ignore[union-attr]
+    sc.listenerBus().waitUntilEmpty()  # the job-end events are delivered asynchronously
+    jobs = sc.statusStore().jobsList(None)
+    ends = [started]
+    for i in range(jobs.size()):
+        job = jobs.apply(i)
+        description = str(job.description().get()) if job.description().isDefined() else ""
+        if job.completionTime().isDefined() and not description.startswith(MERGE_JOB):
+            end = job.completionTime().get().getTime() / 1000.0
+            if started <= end <= ended:
+                ends.append(end)
+    return ended - max(ends)
+
+
+def round_robin(
+    spark: SparkSession, ways: dict[str, Any], runs: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """bench/timing.py's turns, settling the disk between ways with one sync instead of its per-file fsync
+    and eviction: tens of thousands of files here, and every way writes through the page cache alike.
+    Answers each way's seconds, and its seconds after its write job."""
+    times: dict[str, list[float]] = {name: [] for name in ways}
+    tails: dict[str, list[float]] = {name: [] for name in ways if name != NOOP}
+    for _ in range(runs):
+        for name, (action, output) in ways.items():
+            remove(output)
+            os.sync()  # untimed: no way pays for the write-back of the one before it
+            started, wall = time.perf_counter(), time.time()
+            action()
+            times[name].append(time.perf_counter() - started)
+            if name in tails:
+                tails[name].append(after_write_job(spark, wall, wall + times[name][-1]))
+            tail = f"{tails[name][-1]:7.2f} s after its write job" if name in tails else ""
+            print(f"  {name:50s} {times[name][-1]:7.2f} s {tail}", flush=True)
+    return times, tails
+
+
+def tally(directory: Path) -> dict[str, tuple[int, int, int]]:
+    """Per value: rows, bytes without header lines, and header lines, of the files under `directory` (a file
+    `V.csv` per value, or Spark's `bucket=V/` directories of parts)."""
+    counts: dict[str, list[int]] = {}
+    for path in directory.rglob("*"):
+        if not path.is_file() or path.name.startswith(("_", ".")):
+            continue
+        value = path.parent.name.split("=", 1)[1] if path.parent != directory else path.stem
+        data = path.read_bytes()
+        headers = data.count(HEADER)
+        if path.parent == directory and not data.startswith(HEADER):
+            raise AssertionError(f"{path} does not start with the header")
+        total = counts.setdefault(value, [0, 0, 0])
+        total[0] += data.count(b"\n") - headers
+        total[1] += len(data) - headers * len(HEADER)
+        total[2] += headers
+    return {value: (rows, size, headers) for value, (rows, size, headers) in counts.items()}
+
+
+def verify(work: Path, values: int) -> dict[str, Any]:
+    """(d)'s files against (a)'s parts, from the last run of each; and whether (c) made the same files."""
+    parts = tally(work / "a")
+    for mode in ("d0", "d1"):
+        files = tally(work / mode)
+        assert len(files) == values, f"{mode}: {len(files)} files, not {values}"
+        assert all(h == 1 for _, _, h in files.values()), f"{mode}: a file without its header, or with two"
+        assert {v: t[:2] for v, t in files.items()} == {v: t[:2] for v, t in parts.items()}, (
+            f"{mode}: rows or bytes per value differ from the plain partitionBy write"
+        )
+    names = sorted(os.listdir(work / "d1"))
+    return {
+        "values": values,
+        "rows": sum(rows for rows, _, _ in parts.values()),
+        "bytes_without_headers": sum(size for _, size, _ in parts.values()),
+        "parts_of_a": sum(h for _, _, h in parts.values()),
+        "c_same_files_as_d": filecmp.cmpfiles(work / "c" / "out", work / "d1", names, shallow=False)[0]
+        == names,
+    }
+
+
+def table(r: dict[str, Any]) -> str:
+    m, median, a, v = r["machine"], r["median"], r["median"][A], r["verified"]
+    after = r["after_write_job"]
+    lines = [
+        f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, {m['java']}, Python {m['python']}; "
+        f"Spark local[2], 4g driver; median of {r['args']['runs']} runs after a warm-up. "
+        f"{v['bytes_without_headers'] / 2**20:.0f} MiB of CSV ({v['rows']:,} rows) over {v['values']:,} values "
+        f"of `{COLUMN}`, from {r['args']['partitions']} Spark partitions ({v['parts_of_a']:,} parts in (a)), "
+        "to local disk.",
+        "",
+        "| way | seconds | vs (a) | after its write job s | merge step s | merge step / (a) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name in (A, B, C, D_THREADS, D_JOB, NOOP):
+        step = r["merge_step"].get(name)
+        lines.append(
+            f"| {name} | {median[name]:.2f} | {median[name] / a:.2f}x | "
+            + (f"{after[name]:.2f} | " if name in after else " | ")
+            + (f"{step:.2f} | {step / a:.1%} |" if step is not None else " | |")
+        )
+    default = D_THREADS  # with a local master, the engine never runs the merges as a Spark job by itself
+    step = r["merge_step"][default] / a
+    lines += [
+        "",
+        "Merge step: (d) - (a); for (c), its loop. After its write job: from the end of the last Spark job that "
+        "is not a merge job to the end of the way (Spark's job commit, the listing, the merges).",
+        "",
+        f"Merge step of write_single at {v['values']:,} files, by default "
+        f"{'a Spark job' if default == D_JOB else 'on driver threads'}: {step:.1%} of (a) (target <= 10%: "
+        f"{'met' if step <= 0.10 else 'not met'}); after the write jobs, (d) - (a): "
+        f"{(after[default] - after[A]) / a:.1%}. Spark job against threads: "
+        f"{median[D_JOB] - median[D_THREADS]:+.2f} s; after the write jobs {after[D_JOB] - after[D_THREADS]:+.2f} s.",
+        f"Checked: each of the {v['values']:,} files of (d), both ways, has the rows and bytes of its value's "
+        f"parts in (a) and the header once; (c)'s files are "
+        f"{'identical to' if v['c_same_files_as_d'] else 'NOT identical to'} (d)'s.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    args = parse_args()
+    demo = load_demo()
+    results: dict[str, Any] = {"machine": machine(), "args": vars(args)}
+    work = Path(tempfile.mkdtemp(prefix="sparkmerge-bench-partitions-"))
+    print(f"benchmark on {results['machine']['cores']} cores; work in {work}")
+    builder = (
+        SparkSession.builder.master("local[2]")
+        .appName("sparkmerge-bench-partitions")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.memory", "4g")
+    )
+    spark = sparkmerge.configure(builder).getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
+    try:
+        df = data(spark, demo, args.gb, args.values, args.partitions)
+        loops: list[float] = []
+        # Warm-up (JIT, the first jobs' setup, each way's code) on a tenth of the rows, 2 partitions and a
+        # twentieth of the values: a whole run of every way would take a third of the budget.
+        warm = data(spark, demo, args.gb / 10, max(1, args.values // 20), 2)
+        round_robin(spark, ways(spark, warm, work / "warm-up", loops), 1)
+        shutil.rmtree(work / "warm-up")
+        loops.clear()
+        runs, tails = round_robin(spark, ways(spark, df, work, loops), args.runs)
+        median = {name: statistics.median(t) for name, t in runs.items()}
+        results.update(runs=runs, median=median, after_write_job_runs=tails, loop_runs=loops)
+        results["after_write_job"] = {name: statistics.median(t) for name, t in tails.items()}
+        results["merge_step"] = {
+            C: statistics.median(loops),
+            D_THREADS: median[D_THREADS] - median[A],
+            D_JOB: median[D_JOB] - median[A],
+        }
+        results["verified"] = verify(work, args.values)
+    finally:
+        spark.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "partitions.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / "partitions.md").write_text(table(results))
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
