@@ -29,7 +29,8 @@ object SingleFileWriter {
       options: Map[String, String] = Map.empty,
       progress: MergeProgress = new MergeProgress()
   ): MergeResult = {
-    if (PathTemplate.isTemplate(path) || FileNumbers.limit(options, path).isDefined)
+    // maxRecordsPerFile alone only splits Spark's parts, which join into the same one file.
+    if (PathTemplate.isTemplate(path))
       throw new InvalidOptionException(
         s"path $path: files per partition value ({column} in the path) or numbered files ({n} with " +
           s"${FileNumbers.MaxRecordsOption}) are PartitionedWriter.write, write_single(..., partition_by=..., " +

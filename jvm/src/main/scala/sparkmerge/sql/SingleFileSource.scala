@@ -16,7 +16,7 @@ import org.apache.spark.sql.sources.{
 import org.apache.spark.sql.types.StructType
 
 import sparkmerge.{InvalidOptionException, MergeResult, SingleFileWriter}
-import sparkmerge.partitions.{FileNumbers, PartitionedWriter, PathTemplate}
+import sparkmerge.partitions.{PartitionedWriter, PathTemplate}
 
 /**
  * `format("sparkmerge")`: the DataFrame writer of every Spark client (Scala, Java, R, SQL, and Python on Spark
@@ -58,7 +58,7 @@ class SingleFileSource extends DataSourceRegister with CreatableRelationProvider
       .map(DataSourceUtils.decodePartitioningColumns)
       .getOrElse(Nil)
     val results =
-      if (partitionBy.nonEmpty || PathTemplate.isTemplate(path) || FileNumbers.limit(inner, path).isDefined)
+      if (partitionBy.nonEmpty || PathTemplate.isTemplate(path))
         PartitionedWriter.write(data, path, format, saveMode, inner, partitionBy)
       else Seq(SingleFileWriter.write(data, path, format, saveMode, inner))
     SingleFileSource.find(options, SingleFileSource.ResultOption).foreach(ResultBoard.post(_, results))
