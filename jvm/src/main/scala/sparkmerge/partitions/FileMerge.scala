@@ -8,7 +8,7 @@ import sparkmerge.concat.ConcatSupport
 import sparkmerge.parts.{DataFileSystem, Part}
 import sparkmerge.pipeline.MergePipeline
 import sparkmerge.plan.MergeRequest
-import sparkmerge.publish.Destination
+import sparkmerge.publish.{Destination, Publisher}
 
 /**
  * One file of a set merged at once: what a driver thread or an executor's task runs, so serializable and
@@ -32,6 +32,10 @@ final case class DirectoryMerge(source: String, target: String, options: MergeOp
  * all of them. On HDFS the header is copied into the directory first: concat joins the files of one directory,
  * and consumes them. Elsewhere the one rendered file is read by every merge: a copy would cost a file (and on
  * local disk without Hadoop's native library, a `chmod` process) per partition value.
+ *
+ * Once its file is in place the directory goes, on the thread or executor that merged it: the parts are the
+ * writer's hidden copies, and deleting thousands of them afterwards, one at a time, took longer than merging
+ * them (on a disk that discards freed blocks each delete waits on the device).
  */
 final case class WrittenPartitionMerge(directory: String, header: Option[String], target: String, options: MergeOptions)
     extends FileMerge {
@@ -45,7 +49,9 @@ final case class WrittenPartitionMerge(directory: String, header: Option[String]
       if (ConcatSupport.trusted(fs)) part(fs, copyInto(fs, path, dir, conf)) else part(fs, path)
     }
     val request = MergeRequest(DataFileSystem.of(fs), dir, leading.toVector, allowEmpty = true, consumable = true)
-    MergePipeline.run(request, destination, options, progress)
+    val result = MergePipeline.run(request, destination, options, progress)
+    Publisher.discard(fs, dir, recursive = true)
+    result
   }
 
   private def copyInto(fs: FileSystem, header: Path, dir: Path, conf: Configuration): Path = {

@@ -22,13 +22,16 @@ import sparkmerge.{FirstLine, MergeFailedException, MergeProgress, MergeResult, 
 object ManyMerges {
   private val log = LoggerFactory.getLogger(getClass)
 
-  /** How many files merge at once on the driver: the merges wait on the file system more than on the CPU. */
+  /**
+   * How many files merge at once on the driver. The merges wait on the file system more than on the CPU: on 2
+   * cores and a local disk, 1,000 files merged in 14 s on 4 threads, 10 s on 8 and 12 s on 16.
+   */
   val ThreadsConf = "spark.sparkmerge.mergeThreads"
-  val DefaultThreads = 4
+  val DefaultThreads = 8
 
   /**
    * From how many files on the merges run as a Spark job; 0 never. Unset, never with a local master, whose
-   * executor is the driver's own threads (`make bench-partitions`: the job took longer than 4 threads there).
+   * executor is the driver's own threads (`make bench-partitions`: the job took longer than the threads there).
    */
   val ExecutorsFromConf = "spark.sparkmerge.executorMergesFrom"
   val DefaultExecutorsFrom = 256
