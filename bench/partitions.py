@@ -10,10 +10,10 @@ partition holds every value) is written to local disk in turns, after an untimed
       (spark.sparkmerge.executorMergesFrom=0, the default with a local master) and as a Spark job (=1; on a
       cluster the default, 256, does that from 256 files on).
 
-The merge step of (d) is its time minus (a)'s, as a fraction of (a) (issue 14: at most 10%); that of (c) is
-the loop's own time. Each way's time after its write job (Spark's job commit, then any merges) is measured
-too, from Spark's own job times. (d)'s files are checked against (a)'s parts: rows and bytes per value, the
-header once. Results: a table on stdout, JSON and Markdown in bench/results/::
+The merge step of (d) is its time outside the Spark jobs that write its rows (from Spark's own job times),
+less (a)'s, as a fraction of (a) (issue 14: at most 10%); that of (c) is the loop's own time. The totals are
+shown too: the write jobs alone vary by many seconds from run to run. (d)'s files are checked against (a)'s
+parts: rows and bytes per value, the header once. Results: a table on stdout, JSON and Markdown in bench/results/::
 
     make bench-partitions                   # 1 GiB over 1,000 values, 2 runs each
     .venv/bin/python bench/partitions.py --gb 0.1 --runs 1
@@ -112,44 +112,54 @@ def ways(spark: SparkSession, df: DataFrame, work: Path, loops: list[float]) -> 
     }
 
 
-def after_write_job(spark: SparkSession, started: float, ended: float) -> float:
-    """Seconds from the end of the last Spark job of a way that is not a merge job, to the end of the way:
-    Spark's job commit (the renames of the parts into place) and, for (c) and (d), the merges. From Spark's
-    own job times, in its status store, which keeps them with the UI off."""
+def outside_write_jobs(spark: SparkSession, started: float, ended: float) -> float:
+    """Seconds of a way outside its write jobs: its time less the durations of the Spark jobs it ran that are
+    not sparkmerge's own (those describe themselves "sparkmerge: ..."): Spark's planning and job commit (the
+    renames of the parts into place) for every way; the header's job and the merges for (d), the loop for (c).
+    From Spark's own job times, in its status store, which keeps them with the UI off."""
     sc = spark.sparkContext._jsc.sc()  # type: ignore[union-attr]
     sc.listenerBus().waitUntilEmpty()  # the job-end events are delivered asynchronously
     jobs = sc.statusStore().jobsList(None)
-    ends = [started]
+    writing = 0.0
     for i in range(jobs.size()):
         job = jobs.apply(i)
         description = str(job.description().get()) if job.description().isDefined() else ""
-        if job.completionTime().isDefined() and not description.startswith(MERGE_JOB):
-            end = job.completionTime().get().getTime() / 1000.0
-            if started <= end <= ended:
-                ends.append(end)
-    return ended - max(ends)
+        if description.startswith(MERGE_JOB) or not job.completionTime().isDefined():
+            continue
+        if not job.submissionTime().isDefined():
+            continue
+        start = job.submissionTime().get().getTime() / 1000.0
+        end = job.completionTime().get().getTime() / 1000.0
+        if started <= start and end <= ended:
+            writing += end - start
+    return ended - started - writing
 
 
 def round_robin(
     spark: SparkSession, ways: dict[str, Any], runs: int
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """bench/timing.py's turns, settling the disk between ways with one sync instead of its per-file fsync
-    and eviction: tens of thousands of files here, and every way writes through the page cache alike.
-    Answers each way's seconds, and its seconds after its write job."""
+    and eviction: tens of thousands of files here, and every way writes through the page cache alike. Each
+    run starts one way later than the run before: (c)'s write, the same as (a)'s, took 20 s longer third in
+    a run than (a)'s first, so no way is always first. Answers each way's seconds, and its seconds outside
+    its write jobs."""
     times: dict[str, list[float]] = {name: [] for name in ways}
-    tails: dict[str, list[float]] = {name: [] for name in ways if name != NOOP}
-    for _ in range(runs):
-        for name, (action, output) in ways.items():
+    outside: dict[str, list[float]] = {name: [] for name in ways if name != NOOP}
+    names = list(ways)
+    for run in range(runs):
+        shift = run % len(names)
+        for name in names[shift:] + names[:shift]:
+            action, output = ways[name]
             remove(output)
             os.sync()  # untimed: no way pays for the write-back of the one before it
             started, wall = time.perf_counter(), time.time()
             action()
             times[name].append(time.perf_counter() - started)
-            if name in tails:
-                tails[name].append(after_write_job(spark, wall, wall + times[name][-1]))
-            tail = f"{tails[name][-1]:7.2f} s after its write job" if name in tails else ""
+            if name in outside:
+                outside[name].append(outside_write_jobs(spark, wall, wall + times[name][-1]))
+            tail = f"{outside[name][-1]:7.2f} s outside its write jobs" if name in outside else ""
             print(f"  {name:50s} {times[name][-1]:7.2f} s {tail}", flush=True)
-    return times, tails
+    return times, outside
 
 
 def tally(directory: Path) -> dict[str, tuple[int, int, int]]:
@@ -194,36 +204,40 @@ def verify(work: Path, values: int) -> dict[str, Any]:
 
 def table(r: dict[str, Any]) -> str:
     m, median, a, v = r["machine"], r["median"], r["median"][A], r["verified"]
-    after = r["after_write_job"]
+    outside = r["outside_write_jobs"]
     lines = [
         f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, {m['java']}, Python {m['python']}; "
-        f"Spark local[2], 4g driver; median of {r['args']['runs']} runs after a warm-up. "
-        f"{v['bytes_without_headers'] / 2**20:.0f} MiB of CSV ({v['rows']:,} rows) over {v['values']:,} values "
-        f"of `{COLUMN}`, from {r['args']['partitions']} Spark partitions ({v['parts_of_a']:,} parts in (a)), "
-        "to local disk.",
+        f"Spark local[2], 4g driver; median of {r['args']['runs']} runs after a warm-up, each run starting one "
+        f"way later. {v['bytes_without_headers'] / 2**20:.0f} MiB of CSV ({v['rows']:,} rows) over "
+        f"{v['values']:,} values of `{COLUMN}`, from {r['args']['partitions']} Spark partitions "
+        f"({v['parts_of_a']:,} parts in (a)), to local disk.",
         "",
-        "| way | seconds | vs (a) | after its write job s | merge step s | merge step / (a) |",
+        "| way | seconds | vs (a) | outside its write jobs s | merge step s | merge step / (a) |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for name in (A, B, C, D_THREADS, D_JOB, NOOP):
         step = r["merge_step"].get(name)
         lines.append(
             f"| {name} | {median[name]:.2f} | {median[name] / a:.2f}x | "
-            + (f"{after[name]:.2f} | " if name in after else " | ")
+            + (f"{outside[name]:.2f} | " if name in outside else " | ")
             + (f"{step:.2f} | {step / a:.1%} |" if step is not None else " | |")
         )
     default = D_THREADS  # with a local master, the engine never runs the merges as a Spark job by itself
     step = r["merge_step"][default] / a
+    c_write = median[C] - statistics.median(r["loop_runs"])
     lines += [
         "",
-        "Merge step: (d) - (a); for (c), its loop. After its write job: from the end of the last Spark job that "
-        "is not a merge job to the end of the way (Spark's job commit, the listing, the merges).",
+        "Outside its write jobs: a way's time less the durations of the Spark jobs that write its rows (Spark's "
+        "planning and job commit for all; the header's job and the merges for (d)). Merge step: for (d), its "
+        "time outside its write jobs less (a)'s; for (c), its loop.",
         "",
         f"Merge step of write_single at {v['values']:,} files, by default "
         f"{'a Spark job' if default == D_JOB else 'on driver threads'}: {step:.1%} of (a) (target <= 10%: "
-        f"{'met' if step <= 0.10 else 'not met'}); after the write jobs, (d) - (a): "
-        f"{(after[default] - after[A]) / a:.1%}. Spark job against threads: "
-        f"{median[D_JOB] - median[D_THREADS]:+.2f} s; after the write jobs {after[D_JOB] - after[D_THREADS]:+.2f} s.",
+        f"{'met' if step <= 0.10 else 'not met'}). The totals, (d) - (a): "
+        f"{(median[default] - a) / a:.1%}; they also hold the write jobs' own spread: (c)'s write, the same "
+        f"as (a)'s, took {c_write - a:+.2f} s against (a). Spark job against threads: "
+        f"{median[D_JOB] - median[D_THREADS]:+.2f} s; outside the write jobs "
+        f"{outside[D_JOB] - outside[D_THREADS]:+.2f} s.",
         f"Checked: each of the {v['values']:,} files of (d), both ways, has the rows and bytes of its value's "
         f"parts in (a) and the header once; (c)'s files are "
         f"{'identical to' if v['c_same_files_as_d'] else 'NOT identical to'} (d)'s.",
@@ -255,14 +269,14 @@ def main() -> None:
         round_robin(spark, ways(spark, warm, work / "warm-up", loops), 1)
         shutil.rmtree(work / "warm-up")
         loops.clear()
-        runs, tails = round_robin(spark, ways(spark, df, work, loops), args.runs)
+        runs, outside = round_robin(spark, ways(spark, df, work, loops), args.runs)
         median = {name: statistics.median(t) for name, t in runs.items()}
-        results.update(runs=runs, median=median, after_write_job_runs=tails, loop_runs=loops)
-        results["after_write_job"] = {name: statistics.median(t) for name, t in tails.items()}
+        results.update(runs=runs, median=median, outside_write_jobs_runs=outside, loop_runs=loops)
+        results["outside_write_jobs"] = {name: statistics.median(t) for name, t in outside.items()}
         results["merge_step"] = {
             C: statistics.median(loops),
-            D_THREADS: median[D_THREADS] - median[A],
-            D_JOB: median[D_JOB] - median[A],
+            D_THREADS: results["outside_write_jobs"][D_THREADS] - results["outside_write_jobs"][A],
+            D_JOB: results["outside_write_jobs"][D_JOB] - results["outside_write_jobs"][A],
         }
         results["verified"] = verify(work, args.values)
     finally:

@@ -53,6 +53,9 @@ final class MergeProgress(logEveryMillis: Long = 5000L, parent: Option[MergeProg
     finished = false
   }
 
+  /** Whether this counts one file of a set: its own lines are details then, the set's are what is read. */
+  private[sparkmerge] def inSet: Boolean = parent.isDefined
+
   /** The progress of one file of a set that this progress counts for. */
   private[sparkmerge] def child(): MergeProgress = new MergeProgress(logEveryMillis, Some(this))
 

@@ -19,6 +19,8 @@ object LocalCopy {
   // allocates by the write, and larger pages are the ones a VM's host takes back first (README, Benchmark).
   private val WriteSlice = 128 * 1024
 
+  private val MinBuffer = 64L * 1024
+
   /** Writes the plan's pieces to `out` (positioned after a resumed first piece); returns what the file holds. */
   def run(
       fs: RawLocalFileSystem,
@@ -27,7 +29,8 @@ object LocalCopy {
       bufferBytes: Int,
       progress: MergeProgress
   ): Copied = {
-    val buffer = ByteBuffer.allocateDirect(bufferBytes)
+    // No larger than the data: a set of a thousand small files would zero a thousand buffers of 4 MiB.
+    val buffer = ByteBuffer.allocateDirect(math.min(bufferBytes.toLong, math.max(plan.inputBytes, MinBuffer)).toInt)
     val lineEnds = new LineEnds(plan)
     val checker = if (plan.pieces.exists(_.checksum.isDefined)) Some(new Checker) else None
     var written = 0L

@@ -9,6 +9,7 @@ import org.apache.hadoop.conf.Configuration
 import org.apache.spark.sql.SparkSession
 import org.slf4j.LoggerFactory
 
+import sparkmerge.writer.JobDescription
 import sparkmerge.{FirstLine, MergeFailedException, MergeProgress, MergeResult, SparkMergeException}
 
 /**
@@ -42,6 +43,7 @@ object ManyMerges {
       progress: MergeProgress,
       spark: Option[SparkSession]
   ): Seq[MergeResult] = {
+    val started = System.nanoTime()
     val threads = setting(spark, ThreadsConf, DefaultThreads, minimum = 1)
     val onCluster = spark.exists(!_.sparkContext.isLocal)
     val executorsFrom = setting(spark, ExecutorsFromConf, if (onCluster) DefaultExecutorsFrom else 0, minimum = 0)
@@ -58,7 +60,16 @@ object ManyMerges {
       )
       throw first
     }
-    outcomes.collect { case Right(result) => result }
+    val results = outcomes.collect { case Right(result) => result }
+    val seconds = (System.nanoTime() - started) / 1e9
+    val bytes = results.map(_.bytes).sum
+    if (results.nonEmpty)
+      log.info(
+        f"sparkmerge: merged ${results.map(_.files).sum} files, $bytes bytes, into ${results.size} files " +
+          f"(${results.map(_.strategy).distinct.sorted.mkString(", ")}) in $seconds%.2f s " +
+          f"(${bytes / 1048576.0 / math.max(seconds, 1e-3)}%.0f MiB/s)"
+      )
+    results
   }
 
   /** The session of this thread, if Spark is there at all: the command line runs without it. */
@@ -96,9 +107,7 @@ object ManyMerges {
     val sc = spark.sparkContext
     val shipped = new ShippedConfiguration(conf)
     val outcomes = new Array[Either[Throwable, MergeResult]](merges.size)
-    val description = sc.getLocalProperty("spark.job.description")
-    sc.setLocalProperty("spark.job.description", s"sparkmerge: ${merges.size} files")
-    try
+    JobDescription.around(sc, s"${merges.size} files") {
       sc.runJob(
         sc.parallelize(merges.zipWithIndex, merges.size),
         (tasks: Iterator[(FileMerge, Int)]) =>
@@ -111,7 +120,7 @@ object ManyMerges {
             outcome.foreach { result => progress.advance(result.bytes); progress.fileDone(result.files) }
           }
       )
-    finally sc.setLocalProperty("spark.job.description", description)
+    }
     outcomes.toSeq
   }
 

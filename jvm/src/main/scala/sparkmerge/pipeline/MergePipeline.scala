@@ -74,11 +74,12 @@ object MergePipeline {
       ran.reason + added,
       ran.resumedBytes
     )
-    log.info(
+    val line =
       f"sparkmerge: merged ${result.files} files, ${result.bytes} bytes, into ${result.target} by " +
         f"${result.strategy} in ${result.seconds}%.2f s (${result.mibPerSecond}%.0f MiB/s)" +
         (if (result.reason.isEmpty) "" else s"; ${result.reason}")
-    )
+    // A set of a thousand files logs one line for the set (ManyMerges), not a thousand.
+    if (progress.inSet) log.debug(line) else log.info(line)
     result
   }
 

@@ -47,7 +47,9 @@ object SparkParts {
   /** Spark's own rendering of the header (quoting, separator, compression), from an empty DataFrame. */
   private[sparkmerge] def renderHeader(df: DataFrame, spec: WriteSpec, fs: FileSystem, work: Path): Option[Part] = {
     val headerDir = new Path(work, "header")
-    df.limit(0).write.format(spec.format).options(spec.dataOptions).option("header", "true").save(headerDir.toString)
+    JobDescription.around(df.sparkSession.sparkContext, s"the header for $work") {
+      df.limit(0).write.format(spec.format).options(spec.dataOptions).option("header", "true").save(headerDir.toString)
+    }
     PartDiscovery.list(fs, headerDir, allowEmpty = true).headOption
   }
 
