@@ -27,6 +27,7 @@ from typing import Any, Iterator
 
 from pyspark.sql import SparkSession
 
+import session
 import sparkmerge
 
 HERE = Path(__file__).resolve().parent
@@ -169,16 +170,12 @@ def markdown(rows: list[dict[str, Any]]) -> str:
 
 def run(args: argparse.Namespace, uri: str) -> dict[str, Any]:
     builder = (
-        SparkSession.builder.master("local[2]")
-        .appName("sparkmerge-bench-hdfs")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.memory", "1g")
+        session.builder("sparkmerge-bench-hdfs", memory="1g")
         # The writer's side of a one-DataNode cluster: one replica, and closes that do not wait 400 ms.
         .config("spark.hadoop.dfs.replication", "1")
         .config("spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "5")
     )
-    spark = sparkmerge.configure(builder).getOrCreate()
-    spark.sparkContext.setLogLevel("WARN")
+    spark = session.start(builder)
     try:
         cluster = Cluster(spark, uri)
         print(

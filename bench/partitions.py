@@ -36,6 +36,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 import sparkmerge
+import session
 from run import BYTES_PER_ROW, load_demo, machine
 from timing import remove
 
@@ -251,15 +252,7 @@ def main() -> None:
     results: dict[str, Any] = {"machine": machine(), "args": vars(args)}
     work = Path(tempfile.mkdtemp(prefix="sparkmerge-bench-partitions-"))
     print(f"benchmark on {results['machine']['cores']} cores; work in {work}")
-    builder = (
-        SparkSession.builder.master("local[2]")
-        .appName("sparkmerge-bench-partitions")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.driver.memory", "4g")
-    )
-    spark = sparkmerge.configure(builder).getOrCreate()
-    spark.sparkContext.setLogLevel("WARN")
+    spark = session.start(session.builder("sparkmerge-bench-partitions"))
     try:
         df = data(spark, demo, args.gb, args.values, args.partitions)
         loops: list[float] = []

@@ -30,6 +30,7 @@ import sparkmerge
 from data import big_parts, small_parts
 from memory import peak_memory
 from report import AFTER, NOOP, WHILE
+import session
 from timing import round_robin
 
 HERE = Path(__file__).resolve().parent
@@ -198,15 +199,7 @@ def main() -> None:
         f"benchmark on {results['machine']['cores']} cores, {results['machine']['memory_gib']} GiB; work in {work}"
     )
 
-    builder = (
-        SparkSession.builder.master("local[2]")
-        .appName("sparkmerge-bench")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.driver.memory", "4g")
-    )
-    spark = sparkmerge.configure(builder).getOrCreate()
-    spark.sparkContext.setLogLevel("WARN")
+    spark = session.start(session.builder("sparkmerge-bench"))
     try:
         df = demo.recommendations(spark, users, top_n, args.partitions)
         # The merges against cat go first: after the Spark ways had dropped their outputs from the page cache

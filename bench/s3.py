@@ -25,6 +25,7 @@ from typing import Any, Callable
 from pyspark.sql import DataFrame, SparkSession
 
 import sparkmerge
+import session
 from run import BYTES_PER_ROW, load_demo, machine
 
 HERE = Path(__file__).resolve().parent
@@ -184,18 +185,12 @@ def main() -> None:
     users = int(args.gb * 2**30 / BYTES_PER_ROW / top_n)
     results: dict[str, Any] = {"machine": machine(), "args": {**vars(args), "partitions_large": 32}}
     with SERVERS[args.server](BUCKET) as endpoint:
-        builder = (
-            SparkSession.builder.master("local[2]")
-            .appName("sparkmerge-bench-s3")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.driver.memory", "4g")
-            .config("spark.driver.extraClassPath", ":".join(s3_server.s3a_jars()))
+        builder = session.builder("sparkmerge-bench-s3").config(
+            "spark.driver.extraClassPath", ":".join(s3_server.s3a_jars())
         )
         for key, value in s3_server.s3a_settings(endpoint).items():
             builder = builder.config(f"spark.hadoop.{key}", value)
-        spark = sparkmerge.configure(builder).getOrCreate()
-        spark.sparkContext.setLogLevel("WARN")
+        spark = session.start(builder)
         try:
             store = Store(spark)
             results["merges"] = {}
