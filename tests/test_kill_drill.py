@@ -286,3 +286,76 @@ def test_two_processes_racing_for_one_target_make_one_winner(tmp_path: Path) -> 
         assert any('"error":"TargetExistsException"' in output for output in outputs), outputs
         assert target.read_bytes() == expected
     assert hidden_in(tmp_path) == []
+
+
+def hidden_below(directory: Path) -> list[str]:
+    return sorted(str(p.relative_to(directory)) for p in directory.rglob("*") if ".sparkmerge-" in p.name)
+
+
+def sigterm_drill(
+    tmp_path: Path, source: Path, target: str, expected: dict[str, bytes], rounds: int
+) -> tuple[int, int]:
+    """SIGTERM to ``python -m sparkmerge`` at moments spread over an uninterrupted run, the end included.
+    After each: no hidden file anywhere; exit 0 only with every file whole and its result printed, 143 with each
+    file there whole. Returns how many rounds were stopped, and how many of those left some file published."""
+    out = tmp_path / "out"
+
+    def start() -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "sparkmerge", str(source), target],
+            cwd=tmp_path,
+            env=python_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    began = time.monotonic()
+    first = start()
+    assert first.wait(timeout=WAIT_SECONDS) == 0, first.communicate()[1]
+    took = time.monotonic() - began
+    stopped = partly = 0
+    for round in range(rounds):
+        subprocess.run(["rm", "-rf", str(out)], check=True)
+        run = start()
+        time.sleep(took * (0.45 + 0.65 * round / max(rounds - 1, 1)))
+        run.send_signal(signal.SIGTERM)
+        stdout, stderr = run.communicate(timeout=WAIT_SECONDS)
+        there = {name: (out / name).read_bytes() for name in expected if (out / name).exists()}
+        assert hidden_below(tmp_path) == [], f"round {round}: hidden files left"
+        assert all(data == expected[name] for name, data in there.items()), (
+            f"round {round}: a file is not whole"
+        )
+        if run.returncode == 0:
+            assert there.keys() == expected.keys(), f"round {round}: exit 0, files missing"
+            assert stdout.strip(), f"round {round}: exit 0 without the result"
+        else:
+            assert run.returncode == 128 + signal.SIGTERM, stderr
+            assert stderr.splitlines()[-1] == "python -m sparkmerge: stopped by SIGTERM", stderr
+            stopped += 1
+            partly += bool(there)
+    print(f"SIGTERM drill: {rounds} rounds, {stopped} stopped ({partly} with files published), files lost: 0")
+    return stopped, partly
+
+
+def test_sigterm_at_any_moment_of_one_merge_leaves_nothing_and_the_exit_code_tells(tmp_path: Path) -> None:
+    source = big_source(tmp_path / "src")
+    whole = b"".join((source / f"part-{i:05d}.csv").read_bytes() for i in range(12))
+
+    stopped, _ = sigterm_drill(tmp_path, source, "out/all.csv", {"all.csv": whole}, rounds=8)
+
+    assert 1 <= stopped < 8, "every round, or none, was stopped: the drill tested nothing"
+
+
+def test_sigterm_at_any_moment_of_many_merges_leaves_nothing_and_the_exit_code_tells(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    expected = {}
+    for v in range(8):
+        (source / f"v={v}").mkdir(parents=True)
+        for i in range(2):
+            (source / f"v={v}" / f"part-{i:05d}.csv").write_bytes(b"%d,0123456789abcdef\n" % v * 600_000)
+        expected[f"{v}.csv"] = (b"%d,0123456789abcdef\n" % v * 600_000) * 2
+
+    stopped, _ = sigterm_drill(tmp_path, source, "out/{v}.csv", expected, rounds=8)
+
+    assert 1 <= stopped < 8, "every round, or none, was stopped: the drill tested nothing"

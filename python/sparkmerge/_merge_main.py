@@ -22,7 +22,8 @@ POLL_SECONDS = 0.5
 
 
 class Stopped(Exception):
-    """SIGINT or SIGTERM stopped the merge; the JVM got the signal as well and has ended."""
+    """SIGINT or SIGTERM stopped the merge before its file was published; the JVM got the signal as well and has
+    ended, its hidden files removed."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
@@ -69,7 +70,11 @@ def _run(arguments: list[str]) -> dict[str, Any]:
         forwarding.attach(process)
         stdout = _output(process, forwarding)
     if forwarding.signum is not None:
-        raise Stopped(forwarding.signum)
+        # The JVM finishes what it has staged before it ends: a result printed means the file is in place.
+        finished = _last_object(stdout)
+        if finished is None or "error" in finished:
+            raise Stopped(forwarding.signum)
+        return finished
     return _outcome(stdout, process.returncode)
 
 

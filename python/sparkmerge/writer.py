@@ -50,7 +50,8 @@ def write_single(
     :param partition_by: a column or a list of columns: one whole file per value, at the path the value fills
         in, ``write_single(df, "exports/{country}/recs.csv", partition_by="country")``. The columns leave the
         rows, as with Spark's ``partitionBy``; each value goes into the path as Spark writes it in a directory
-        name (``/`` as ``%2F``, a null as ``__HIVE_DEFAULT_PARTITION__``). Returns a :class:`MergeResults`.
+        name (``/`` as ``%2F``, a null as ``__HIVE_DEFAULT_PARTITION__``), and a dot that starts a name of the
+        path as ``%2E`` (``..`` gives ``%2E.``), so no value leaves its folder. Returns a :class:`MergeResults`.
     :param max_records_per_file: numbered files of at most this many rows, each with the header, in row
         order: ``"exports/recs-{n}.csv"`` gives ``recs-00001.csv``, ``recs-00002.csv``, ... (per value, with
         ``partition_by``). The DataFrame is read twice (counted, then written): cache it if that is costly.

@@ -4,9 +4,9 @@ import scala.util.control.NonFatal
 
 import org.apache.hadoop.conf.Configuration
 
-import sparkmerge.cli.{Arguments, Json}
+import sparkmerge.cli.{Arguments, Clean, Json}
 import sparkmerge.partitions.{PartitionedMerge, PathTemplate}
-import sparkmerge.publish.{Destination, HiddenFiles, Leftovers}
+import sparkmerge.publish.ShutdownCleanup
 
 /**
  * The command line, for `spark-submit --class sparkmerge.MergeMain`, `hadoop jar` and `python -m sparkmerge`
@@ -18,8 +18,8 @@ import sparkmerge.publish.{Destination, HiddenFiles, Leftovers}
  * With `--json`, stdout carries exactly one JSON object, for a program to read instead of human text: the
  * result's fields (`{"results": [...]}`, one per file, for a `{column}` target), or `{"error": <simple class name>, "message": <one line>}` with exit code 1.
  *
- * `--clean PATH` removes what merges to the target PATH (or to any target in the directory PATH) left behind
- * when they were killed.
+ * `--clean PATH` removes what merges to the target PATH (any target in the directory PATH and the folders under
+ * it, or any file of the template PATH) left behind when they were killed ([[sparkmerge.cli.Clean]]).
  */
 object MergeMain {
 
@@ -29,46 +29,42 @@ object MergeMain {
         System.err.println(s"${Arguments.Usage}\n$problem")
         System.exit(2)
       case Right(arguments) =>
-        try {
-          val conf = hadoopConfiguration()
-          if (arguments.clean) {
-            val removed = clean(arguments.paths.head, conf)
-            println(if (arguments.json) Json.removed(removed) else removed.map(p => s"removed $p").mkString("\n"))
-          } else {
-            val (source, target) = (arguments.paths(0), arguments.paths(1))
-            if (PathTemplate.isTemplate(target)) {
-              val results = PartitionedMerge.merge(source, target, arguments.options, conf)
-              println(if (arguments.json) Json.results(results) else results.mkString("\n"))
-            } else {
-              val result = Merger.merge(source, target, arguments.options, conf)
-              println(if (arguments.json) Json.result(result) else result)
-            }
-          }
-        } catch {
-          case e: SparkMergeException if !arguments.json =>
-            System.err.println(s"sparkmerge: ${e.getMessage}")
-            System.exit(1)
-          // Any failure, not only the engine's own: the caller reads stdout alone, and a stack trace on stderr
-          // would be all it got. It maps the engine's class names and reports any other by its name.
-          case NonFatal(e) if arguments.json =>
-            println(Json.error(e))
-            System.exit(1)
-        }
+        // The exit after the call: a JVM that is stopping would block System.exit until its hooks have ended.
+        val code = ShutdownCleanup.whileRunning(run(arguments))
+        System.out.flush()
+        if (code != 0) System.exit(code)
     }
 
-  private[sparkmerge] def clean(path: String, conf: Configuration): Seq[String] = {
-    val destination = Destination.of(PathArgument.parse(path, "path"), conf)
-    val dir = destination.target
-    val removed =
-      if (!destination.fs.exists(dir) || !destination.fs.getFileStatus(dir).isDirectory) destination.cleanLeftovers()
-      // Each target's own destination: on S3 it aborts the uploads its dead merges' records name, then drops them.
-      else if (destination.objectStore)
-        Leftovers
-          .targetsIn(destination.dataFs, dir)
-          .flatMap(name => Destination.of(HiddenFiles.child(dir, name), conf).cleanLeftovers())
-      else Leftovers.cleanDirectory(destination.fs, destination.dataFs, dir)
-    removed.map(_.toString)
-  }
+  /** Runs the command and prints what it has to say; the exit code. */
+  private def run(arguments: Arguments): Int =
+    try {
+      val conf = hadoopConfiguration()
+      if (arguments.clean) {
+        val removed = clean(arguments.paths.head, conf)
+        println(if (arguments.json) Json.removed(removed) else removed.map(p => s"removed $p").mkString("\n"))
+      } else {
+        val (source, target) = (arguments.paths(0), arguments.paths(1))
+        if (PathTemplate.isTemplate(target)) {
+          val results = PartitionedMerge.merge(source, target, arguments.options, conf)
+          println(if (arguments.json) Json.results(results) else results.mkString("\n"))
+        } else {
+          val result = Merger.merge(source, target, arguments.options, conf)
+          println(if (arguments.json) Json.result(result) else result)
+        }
+      }
+      0
+    } catch {
+      case e: SparkMergeException if !arguments.json =>
+        System.err.println(s"sparkmerge: ${e.getMessage}")
+        1
+      // Any failure, not only the engine's own: the caller reads stdout alone, and a stack trace on stderr
+      // would be all it got. It maps the engine's class names and reports any other by its name.
+      case NonFatal(e) if arguments.json =>
+        println(Json.error(e))
+        1
+    }
+
+  private[sparkmerge] def clean(path: String, conf: Configuration): Seq[String] = Clean(path, conf).map(_.toString)
 
   private def hadoopConfiguration(): Configuration = {
     val conf = new Configuration()

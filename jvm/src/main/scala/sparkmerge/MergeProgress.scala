@@ -59,8 +59,12 @@ final class MergeProgress(logEveryMillis: Long = 5000L, parent: Option[MergeProg
   /** The progress of one file of a set that this progress counts for. */
   private[sparkmerge] def child(): MergeProgress = new MergeProgress(logEveryMillis, Some(this))
 
-  /** Bytes the merge moved (read, and written unless dropped). */
+  /**
+   * Bytes the merge moved (read, and written unless dropped). Every copy reports here after each buffer, so it is
+   * where a merge stops once the JVM is stopping, instead of writing on while its files are removed.
+   */
   private[sparkmerge] def advance(n: Long): Unit = {
+    publish.ShutdownCleanup.checkRunning()
     parent.foreach(_.advance(n))
     bytes.addAndGet(n)
     val now = System.nanoTime()

@@ -46,7 +46,7 @@ object ConcatMerge {
   /** Moves an empty file the way the merged one will go: cheap proof that the rename will be allowed. */
   private def probeRename(fs: FileSystem, dir: Path, target: Path): Option[String] = {
     val probe = new Path(dir, s".sparkmerge-probe-${UUID.randomUUID()}")
-    val landed = HiddenFiles.beside(target, "probe")
+    val landed = HiddenFiles.beside(target, HiddenFiles.Kind.Probe)
     ShutdownCleanup.register(fs, landed)
     try {
       fs.create(probe, false).close()

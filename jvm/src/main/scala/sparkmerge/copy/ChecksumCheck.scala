@@ -5,6 +5,7 @@ import java.nio.ByteBuffer
 import java.util.zip.CRC32
 
 import org.apache.hadoop.fs.{FileSystem, Path}
+import org.slf4j.LoggerFactory
 
 import sparkmerge.MergeFailedException
 import sparkmerge.plan.Piece
@@ -79,26 +80,32 @@ final class ChecksumCheck private (part: Path, file: Path, sums: DataInputStream
 }
 
 object ChecksumCheck {
+  private val log = LoggerFactory.getLogger(getClass)
 
   private val Magic = Array[Byte]('c', 'r', 'c', 0)
 
-  /** A check of `piece` against its checksum file, if it has one; read through `fs`. */
-  def of(fs: FileSystem, piece: Piece): Option[ChecksumCheck] = piece.checksum.map { file =>
+  /**
+   * A check of `piece` against its checksum file, if it has one; read through `fs`. A file of that name that is
+   * no checksum file (no `crc\0` magic, too short) is not one: the part is merged unchecked, with a warning, as
+   * Hadoop's own reader does.
+   */
+  def of(fs: FileSystem, piece: Piece): Option[ChecksumCheck] = piece.checksum.flatMap { file =>
     val sums = new DataInputStream(new BufferedInputStream(fs.open(file), 64 << 10))
+    def notOne(why: String) = {
+      sums.close()
+      log.warn(s"sparkmerge: $file is not a checksum file ($why): merged ${piece.path} without checking it")
+      None
+    }
     try {
       val magic = new Array[Byte](4)
       sums.readFully(magic)
       val bytesPerSum = sums.readInt()
-      val check = new ChecksumCheck(piece.path, file, sums, bytesPerSum)
-      if (!java.util.Arrays.equals(magic, Magic) || bytesPerSum <= 0) throw check.failure("it is no checksum file")
-      check
+      if (!java.util.Arrays.equals(magic, Magic)) notOne("it does not start with crc\\0")
+      else if (bytesPerSum <= 0) notOne(s"it says $bytesPerSum bytes per checksum")
+      else Some(new ChecksumCheck(piece.path, file, sums, bytesPerSum))
     } catch {
-      case e: Throwable =>
-        sums.close()
-        e match {
-          case _: EOFException => throw new ChecksumCheck(piece.path, file, sums, 1).failure("it is too short")
-          case other           => throw other
-        }
+      case _: EOFException => notOne("it is too short")
+      case e: Throwable    => sums.close(); throw e
     }
   }
 }

@@ -10,7 +10,7 @@ import sparkmerge.parts.{Part, PartFiles}
 /**
  * Refuses parts that are not lines of text: columnar and container formats carry a header or footer of their
  * own and become unreadable when joined. Told by extension, and by the first bytes of the first non-empty part
- * for files named without one.
+ * for files named without one; parts that each start with a byte-order mark too ([[ByteOrderMarks]]).
  */
 object BinaryFormats {
 
@@ -30,6 +30,25 @@ object BinaryFormats {
       } finally in.close()
       formatOf(new String(head, ISO_8859_1), new String(tail, ISO_8859_1)).foreach(fail(part, _))
     }
+    val withData = parts.filter(_.length > 0)
+    withData.headOption.filter(_ => withData.size > 1).foreach { first =>
+      ByteOrderMarks.refuse(first, decodedHead(fs, first), withData.size)
+    }
+  }
+
+  /** The first bytes of a part as its codec decodes them, for its byte-order mark. */
+  private def decodedHead(fs: FileSystem, part: Part): Array[Byte] = {
+    val in = Codec.of(part).decode(PartFiles.open(fs, part.path, part.length, PartFiles.Random))
+    try {
+      val head = new Array[Byte](4)
+      var got = 0
+      var n = 0
+      while (got < head.length && n >= 0) {
+        n = in.read(head, got, head.length - got)
+        if (n > 0) got += n
+      }
+      java.util.Arrays.copyOf(head, got)
+    } finally in.close()
   }
 
   // Head and tail together, so that a CSV whose header happens to start with "ORC" is not refused.

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory
 
 import sparkmerge.{FirstLine, MergeProgress}
 import sparkmerge.plan.MergePlan
-import sparkmerge.publish.{Destination, Leftovers, Publisher, ShutdownCleanup, Staged}
+import sparkmerge.publish.{Destination, HiddenFiles, Leftovers, Publisher, ShutdownCleanup, Staged}
 
 /**
  * A target on S3, through Apache's S3A: the merge is one multipart upload to the target's key, whose parts the
@@ -44,7 +44,7 @@ final class MultipartDestination(val target: Path, val fs: FileSystem, store: Mu
   override def cleanLeftovers(): Seq[Path] = {
     val leftovers = Leftovers.staleOf(fs, target)
     // Read before the records go with the other hidden objects.
-    val claimed = leftovers.filter(_.suffix == UploadRecord.Suffix).flatMap(h => UploadRecord.read(fs, h.path)).toSet
+    val claimed = leftovers.filter(_.kind == HiddenFiles.Kind.Upload).flatMap(h => UploadRecord.read(fs, h.path)).toSet
     val now = System.currentTimeMillis()
     val stale =
       try

@@ -19,11 +19,9 @@ import sparkmerge.publish.{HiddenFiles, Publisher, ShutdownCleanup}
  */
 object UploadRecord {
 
-  val Suffix = "upload"
-
   /** Writes the record of `upload`; should the JVM stop, it goes, after the upload is aborted. */
   def write(fs: FileSystem, target: Path, upload: String): Path = {
-    val record = HiddenFiles.beside(target, Suffix)
+    val record = HiddenFiles.beside(target, HiddenFiles.Kind.Upload)
     // Before it exists: a merge to the same target in this JVM must never take it for a dead merge's.
     ShutdownCleanup.register(fs, record)
     try {

@@ -19,14 +19,26 @@ object ExistingTargets {
 
   /**
    * The results of `merges`, in their order: those `run` merged, and those skipped. `run` is given the merges to
-   * run, and answers a result for each, in their order.
+   * run, and answers a result for each, in their order. `anchor` is where the set of `template` claims its files
+   * ([[SetClaim]]) when it may not replace them: of two such sets at once, one is written and the other refused.
+   * A file that appears while the set is written is refused with the set (errorifexists), replaced (overwrite;
+   * of two sets that race, each file is one set's, whole), or skipped (ignore).
    */
-  def merge(merges: Seq[FileMerge], policy: ExistingTargets, conf: Configuration)(
+  def merge(
+      merges: Seq[FileMerge],
+      policy: ExistingTargets,
+      conf: Configuration,
+      anchor: Destination,
+      template: String
+  )(
       run: Seq[FileMerge] => Seq[MergeResult]
   ): Seq[MergeResult] = {
-    val sorted = sort(merges, policy, conf)
-    val merged = run(sorted.collect { case Right(m) => m }).iterator
-    sorted.map(_.fold(identity, _ => merged.next()))
+    def all(): Seq[MergeResult] = {
+      val sorted = sort(merges, policy, conf)
+      val merged = run(sorted.collect { case Right(m) => m }).iterator
+      sorted.map(_.fold(identity, _ => merged.next()))
+    }
+    if (policy == Refuse) SetClaim.around(anchor, template)(all()) else all()
   }
 
   private def sort(
@@ -48,7 +60,8 @@ object ExistingTargets {
       case Skip =>
         merges.map { m =>
           val destination = destinationOf(m.target, conf)
-          if (destination.exists) Left(MergeResult.skipped(destination.target.toString)) else Right(m)
+          if (destination.exists) Left(MergeResult.skipped(destination.target.toString))
+          else Right(SkipExisting(m, destination.target.toString))
         }
     }
 

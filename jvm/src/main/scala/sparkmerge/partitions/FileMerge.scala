@@ -3,7 +3,15 @@ package sparkmerge.partitions
 import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.fs.{FileSystem, FileUtil, Path}
 
-import sparkmerge.{MergeFailedException, MergeOptions, MergeProgress, MergeResult, Merger, PathArgument}
+import sparkmerge.{
+  MergeFailedException,
+  MergeOptions,
+  MergeProgress,
+  MergeResult,
+  Merger,
+  PathArgument,
+  TargetExistsException
+}
 import sparkmerge.concat.ConcatSupport
 import sparkmerge.parts.{DataFileSystem, Part}
 import sparkmerge.pipeline.MergePipeline
@@ -70,4 +78,13 @@ final case class WrittenPartitionMerge(directory: String, header: Option[String]
     val checksum = new Path(path.getParent, s".${path.getName}.crc")
     Part(path, status.getLen, status.getBlockSize, Some(checksum).filter(DataFileSystem.of(fs).exists))
   }
+}
+
+/** `merge`, with `ignore`'s answer for a file that another merge published meanwhile: skipped, not a failure. */
+final case class SkipExisting(merge: FileMerge, qualified: String) extends FileMerge {
+  def target: String = merge.target
+  def options: MergeOptions = merge.options
+  def run(conf: Configuration, progress: MergeProgress): MergeResult =
+    try merge.run(conf, progress)
+    catch { case _: TargetExistsException => MergeResult.skipped(qualified) }
 }

@@ -24,7 +24,10 @@ object FileNumbers {
   /** The placeholder of the file number in a target. */
   val Placeholder = "n"
 
-  /** The partition column that holds the file number while Spark writes; no leading _, which hides a directory. */
+  /**
+   * The name of the partition column that holds the file number while Spark writes, unless the DataFrame has a
+   * column of that name ([[InternalColumns]]).
+   */
   val Column = "sparkmerge_file_number"
 
   /** The caller's limit, if any: a whole number of at least 1. */
@@ -40,8 +43,8 @@ object FileNumbers {
   /** Zero-padded, so that the files sort in their order: 00001, 00002, ... */
   def name(number: String): String = f"${number.toLong}%05d"
 
-  /** `df` with [[Column]]: the number of the file each row goes to, per value of `columns`. */
-  def number(df: DataFrame, columns: Seq[String], maxRecords: Long): DataFrame = {
+  /** `df` with `column`: the number of the file each row goes to, per value of `columns`. */
+  def number(df: DataFrame, columns: Seq[String], maxRecords: Long, column: String): DataFrame = {
     val rows = df.rdd
     val at = columns.map(df.schema.fieldIndex)
     val counted = rows
@@ -81,6 +84,6 @@ object FileNumbers {
         Row.fromSeq(row.toSeq :+ ((start + index) / maxRecords + 1))
       }
     }
-    df.sparkSession.createDataFrame(numbered, df.schema.add(Column, LongType, nullable = false))
+    df.sparkSession.createDataFrame(numbered, df.schema.add(column, LongType, nullable = false))
   }
 }

@@ -45,8 +45,13 @@ object PartitionDirectories {
   }
 
   private def walk(fs: FileSystem, dir: Path, values: Vector[(String, String)]): Vector[Leaf] = {
-    val entries = fs.listStatus(dir).filterNot(s => SideEntries.isSide(s.getPath.getName)).toVector
-    val (dirs, files) = entries.partition(_.isDirectory)
+    val (dirs, files) = fs.listStatus(dir).toVector.partition(_.isDirectory) match {
+      case (d, f) =>
+        (
+          d.filterNot(s => SideEntries.isSideDirectory(s.getPath.getName)),
+          f.filterNot(s => SideEntries.isSide(s.getPath.getName))
+        )
+    }
     if (dirs.nonEmpty && files.nonEmpty)
       throw new InvalidLayoutException(
         s"$dir holds both partition directories and data files (${files.head.getPath.getName}): merge the " +

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory
 
 import sparkmerge.{FirstLine, MergeOptions, MergeProgress, MergeResult, PathArgument}
 import sparkmerge.parts.SideEntries
+import sparkmerge.publish.Destination
 
 /**
  * One whole file per partition value out of a directory a Spark job wrote with `partitionBy`:
@@ -37,11 +38,14 @@ object PartitionedMerge {
     val template = PathTemplate.parse(targetTemplate)
     val leaves = PartitionDirectories.list(fs, fs.makeQualified(root))
     template.checkNames(leaves.head.columns, s"the partitions of $source")
-    val merges = leaves.map(leaf => DirectoryMerge(leaf.dir.toString, template.fill(leaf.values.toMap), options))
+    val targets = template.fillAll(leaves.map(_.values.toMap))
+    val merges = leaves.zip(targets).map { case (leaf, target) => DirectoryMerge(leaf.dir.toString, target, options) }
     val policy = if (options.overwrite) ExistingTargets.Replace else ExistingTargets.Refuse
     progress.start(targetTemplate, leaves.map(_.files).sum, leaves.map(_.bytes).sum)
-    val results =
-      ExistingTargets.merge(merges, policy, conf)(ManyMerges.run(_, conf, progress, ManyMerges.activeSpark()))
+    val anchor = Destination.of(PathArgument.parse(template.anchor, "target"), conf)
+    val results = ExistingTargets.merge(merges, policy, conf, anchor, targetTemplate) {
+      ManyMerges.run(_, conf, progress, ManyMerges.activeSpark())
+    }
     progress.finish()
     if (options.deleteSource) removeSideFiles(fs, root)
     results
@@ -60,6 +64,8 @@ object PartitionedMerge {
 
   private def onlySideEntries(fs: FileSystem, dir: Path): Boolean =
     fs.listStatus(dir).forall { entry =>
-      SideEntries.isSide(entry.getPath.getName) || (entry.isDirectory && onlySideEntries(fs, entry.getPath))
+      val name = entry.getPath.getName
+      if (entry.isDirectory) SideEntries.isSideDirectory(name) || onlySideEntries(fs, entry.getPath)
+      else SideEntries.isSide(name)
     }
 }

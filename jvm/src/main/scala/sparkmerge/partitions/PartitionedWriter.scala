@@ -29,9 +29,6 @@ import sparkmerge.writer.{SparkParts, WriteSpec}
  */
 object PartitionedWriter {
 
-  /** The column that keeps the rows' order within each partition value: Spark's sort by value need not. */
-  private val RowColumn = "__sparkmerge_row"
-
   def write(
       df: DataFrame,
       template: String,
@@ -71,8 +68,9 @@ object PartitionedWriter {
         val dataDir = new Path(work, "data")
         val header =
           if (spec.header) SparkParts.renderHeader(df.drop(columns.map(_._1): _*), spec, anchor.fs, work) else None
-        val keys = columns.map(_._1) ++ maxRecords.map(_ => FileNumbers.Column)
-        val rows = maxRecords.fold(df)(FileNumbers.number(df, columns.map(_._1), _))
+        val numberColumn = InternalColumns.fresh(df.columns.toSeq, FileNumbers.Column)
+        val keys = columns.map(_._1) ++ maxRecords.map(_ => numberColumn)
+        val rows = maxRecords.fold(df)(FileNumbers.number(df, columns.map(_._1), _, numberColumn))
         inOrder(rows, keys).write
           .format(spec.format)
           .options(spec.dataOptions)
@@ -80,8 +78,9 @@ object PartitionedWriter {
           .partitionBy(keys: _*)
           .save(dataDir.toString)
 
-        val names = (columns :+ (FileNumbers.Column -> FileNumbers.Placeholder)).toMap
+        val names = (columns :+ (numberColumn -> FileNumbers.Placeholder)).toMap
         val leaves = PartitionDirectories.list(anchor.fs, anchor.fs.makeQualified(dataDir), allowEmpty = true)
+        WrittenData.check(anchor.fs, anchor.fs.makeQualified(dataDir), leaves, template)
         val options = MergeOptions(overwrite = spec.overwrite)
         val headerPath = header.map(_.path.toString)
         val merges =
@@ -94,15 +93,22 @@ object PartitionedWriter {
                 options
               )
             )
-          else
-            leaves.map { leaf =>
-              val values = leaf.values.map { case (column, value) =>
-                names(column) -> (if (column == FileNumbers.Column) FileNumbers.name(value) else value)
-              }
-              WrittenPartitionMerge(leaf.dir.toString, headerPath, paths.fill(values.toMap), options)
+          else {
+            val targets = paths.fillAll(
+              leaves.map(
+                _.values
+                  .map { case (column, value) =>
+                    names(column) -> (if (column == numberColumn) FileNumbers.name(value) else value)
+                  }
+                  .toMap
+              )
+            )
+            leaves.zip(targets).map { case (leaf, target) =>
+              WrittenPartitionMerge(leaf.dir.toString, headerPath, target, options)
             }
+          }
         progress.start(template, leaves.map(_.files).sum, leaves.map(_.bytes).sum)
-        val results = ExistingTargets.merge(merges, existing(spec.mode), conf) {
+        val results = ExistingTargets.merge(merges, existing(spec.mode), conf, anchor, template) {
           ManyMerges.run(_, conf, progress, Some(df.sparkSession))
         }
         progress.finish()
@@ -144,10 +150,12 @@ object PartitionedWriter {
   }
 
   /** Each partition value's rows in the order they have, through Spark's sort by the partition columns. */
-  private def inOrder(df: DataFrame, keys: Seq[String]): DataFrame =
-    df.withColumn(RowColumn, monotonically_increasing_id())
-      .sortWithinPartitions((keys :+ RowColumn).map(quoted): _*)
-      .drop(RowColumn)
+  private def inOrder(df: DataFrame, keys: Seq[String]): DataFrame = {
+    val row = InternalColumns.fresh(df.columns.toSeq, "__sparkmerge_row")
+    df.withColumn(row, monotonically_increasing_id())
+      .sortWithinPartitions((keys :+ row).map(quoted): _*)
+      .drop(quoted(row))
+  }
 
   private def quoted(name: String): Column = col(s"`${name.replace("`", "``")}`")
 

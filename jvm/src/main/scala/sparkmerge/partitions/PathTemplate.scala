@@ -20,21 +20,71 @@ final case class PathTemplate(text: String, names: Seq[String]) {
           s"of them once, for instance {${columns.mkString("}/{")}}"
       )
 
+  /** The directory before the first placeholder, with its last `/` (empty for a template that starts with one). */
+  def fixedDirectory: String = {
+    val fixed = text.substring(0, text.indexOf('{'))
+    fixed.substring(0, fixed.lastIndexOf('/') + 1)
+  }
+
   /**
    * A path beside the files the template makes, to work beside: the directory before the first placeholder,
    * and in it the name that holds the placeholder, its braces left out (`exports/{country}/recs.csv` gives
    * `exports/country`).
    */
   def anchor: String = {
-    val fixed = text.substring(0, text.indexOf('{'))
-    val directory = fixed.substring(0, fixed.lastIndexOf('/') + 1)
-    val rest = text.substring(directory.length)
-    val name = rest.takeWhile(_ != '/').filterNot(c => c == '{' || c == '}')
+    val directory = fixedDirectory
+    val name = text.substring(directory.length).takeWhile(_ != '/').filterNot(c => c == '{' || c == '}')
     directory + name
   }
 
-  def fill(values: Map[String, String]): String =
-    PathTemplate.Placeholder.replaceAllIn(text, m => Regex.quoteReplacement(values(m.group(1))))
+  /**
+   * The path of one value. A value that starts a name of the path with `.` has that `.` written `%2E`, the way
+   * Spark escapes `/` and `%` in its directory names: `..` and `.` would leave the folder or stay in it, and a
+   * name that starts with `.` is hidden from every reader. Spark writes `%` as `%25`, so no two values give one path.
+   *
+   * @throws InvalidOptionException the path would still not lie under [[fixedDirectory]], name by name
+   */
+  def fill(values: Map[String, String]): String = {
+    val filled = PathTemplate.Placeholder.replaceAllIn(
+      text,
+      m => {
+        val value = values(m.group(1))
+        val startsName = m.start == 0 || text.charAt(m.start - 1) == '/'
+        Regex.quoteReplacement(if (startsName && value.startsWith(".")) "%2E" + value.substring(1) else value)
+      }
+    )
+    val names = filled.substring(fixedDirectory.length).split("/", -1)
+    names.find(n => n.isEmpty || n == "." || n == "..").foreach { bad =>
+      throw new InvalidOptionException(
+        s"the values ${show(values)} make $text the path $filled, whose name '$bad' would leave or skip its " +
+          s"folder: rename those values, or put the columns elsewhere in the path"
+      )
+    }
+    filled
+  }
+
+  /**
+   * The paths of `values`, in their order, each under the template's folder; two values that give one path are
+   * refused, before anything is written, where one would silently replace the other.
+   */
+  def fillAll(values: Seq[Map[String, String]]): Vector[String] = {
+    val filled = values.map(fill).toVector
+    val first = scala.collection.mutable.HashMap.empty[String, Int]
+    filled.zipWithIndex.foreach { case (path, at) =>
+      val key = new org.apache.hadoop.fs.Path(path).toString
+      first.get(key).foreach { earlier =>
+        throw new InvalidOptionException(
+          s"the values ${show(values(earlier))} and ${show(values(at))} both make $text the path $path: one " +
+            "would replace the other; name every partition column in the path, or rename those values"
+        )
+      }
+      first(key) = at
+    }
+    filled
+  }
+
+  private def show(values: Map[String, String]): String =
+    names.map(n => s"$n=${values.getOrElse(n, "")}").mkString("(", ", ", ")")
 }
 
 object PathTemplate {

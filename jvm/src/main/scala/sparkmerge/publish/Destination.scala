@@ -46,7 +46,7 @@ trait Destination {
   def cleanLeftovers(): Seq[Path] = Leftovers.clean(fs, dataFs, target)
 
   /** A new hidden directory's path beside the target, for files that will be pieces of it. */
-  def newWorkDirectory(): Path = HiddenFiles.beside(target, "parts")
+  def newWorkDirectory(): Path = HiddenFiles.beside(target, HiddenFiles.Kind.Work)
 
   /**
    * Writes the plan's pieces, read through `source`, and checks the length against the plan. On failure nothing

@@ -27,6 +27,12 @@ object Leftovers {
   def staleOf(listing: FileSystem, target: Path): Seq[HiddenFiles.Hidden] =
     staleIn(listing, target.getParent, name => HiddenFiles.parse(target.getParent, target.getName, name))
 
+  /** The hidden files of `target` of one kind whose merges may still run, stale ones left out. */
+  def liveOf(listing: FileSystem, target: Path, kind: HiddenFiles.Kind): Seq[HiddenFiles.Hidden] =
+    names(listing, target.getParent)
+      .flatMap(name => HiddenFiles.parse(target.getParent, target.getName, name).toSeq)
+      .filter(h => h.kind == kind && !stale(h))
+
   /** Removes the stale hidden files of every target in `dir`; returns what it removed. */
   def cleanDirectory(fs: FileSystem, listing: FileSystem, dir: Path): Seq[Path] =
     remove(fs, staleIn(listing, dir, name => HiddenFiles.targetOf(name).flatMap(HiddenFiles.parse(dir, _, name))))
@@ -39,11 +45,11 @@ object Leftovers {
     if (hidden.owner == Owner.self) !ShutdownCleanup.inUse(hidden.path)
     else hidden.owner.ended || now - hidden.millis > StaleAfterMillis
 
-  /** Removes `leftovers`, found stale; returns what it removed. */
+  /** Removes `leftovers`, found stale, that are provably ours ([[ours]]); returns what it removed. */
   def remove(fs: FileSystem, leftovers: Seq[HiddenFiles.Hidden]): Seq[Path] =
-    leftovers.flatMap { leftover =>
+    leftovers.filter(ours(fs, _)).flatMap { leftover =>
       try {
-        if (fs.delete(leftover.path, true)) {
+        if (fs.delete(leftover.path, leftover.kind.directory)) {
           log.info(s"sparkmerge: removed ${leftover.path}, left by a merge that did not finish")
           Some(leftover.path)
         } else None
@@ -56,6 +62,32 @@ object Leftovers {
           None
       }
     }
+
+  /**
+   * Whether `hidden`, named as ours, is of the type we make under that name and, for a directory, holds at its top
+   * nothing but what the writer puts there: a look-alike of someone else's is left alone, and said so.
+   */
+  def ours(fs: FileSystem, hidden: HiddenFiles.Hidden): Boolean = {
+    val why =
+      try {
+        val status = fs.getFileStatus(hidden.path)
+        if (status.isDirectory != hidden.kind.directory)
+          Some(s"it is a ${if (status.isDirectory) "directory" else "file"}, where sparkmerge's would not be")
+        else if (!hidden.kind.directory) None
+        else
+          fs.listStatus(hidden.path)
+            .map(_.getPath.getName)
+            .find(name => !HiddenFiles.WorkEntries(name))
+            .map(name => s"it holds $name, which sparkmerge never puts there")
+      } catch {
+        case _: FileNotFoundException => Some("it is gone")
+        case e: IOException           => Some(s"it cannot be read: ${FirstLine.of(e)}")
+      }
+    why.foreach(reason =>
+      log.warn(s"sparkmerge: left ${hidden.path} alone: its name looks like sparkmerge's, but $reason")
+    )
+    why.isEmpty
+  }
 
   private def staleIn(fs: FileSystem, dir: Path, parse: String => Option[HiddenFiles.Hidden]): Seq[HiddenFiles.Hidden] =
     names(fs, dir).filter(_.startsWith(".")).flatMap(name => parse(name).toSeq).filter(stale(_))

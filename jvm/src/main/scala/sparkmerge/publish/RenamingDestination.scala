@@ -31,7 +31,7 @@ abstract class RenamingDestination extends Destination {
   final def write(plan: MergePlan, source: FileSystem, bufferBytes: Int, progress: MergeProgress): Staged = {
     val file = plan.pieces.headOption match {
       case Some(resumed: Piece.Resumed) => resumed.path
-      case _                            => HiddenFiles.beside(target, "tmp")
+      case _                            => HiddenFiles.beside(target, HiddenFiles.Kind.Copy)
     }
     ShutdownCleanup.register(fs, file)
     try {

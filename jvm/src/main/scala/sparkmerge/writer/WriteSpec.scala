@@ -5,7 +5,7 @@ import java.util.Locale
 import org.apache.spark.sql.SaveMode
 
 import sparkmerge.{InvalidOptionException, UnsupportedFormatException}
-import sparkmerge.format.Codec
+import sparkmerge.format.{ByteOrderMarks, Codec}
 
 /**
  * What the DataFrame writer is asked to do, checked before any job runs. Its rules (the formats that can be
@@ -60,6 +60,7 @@ object WriteSpec {
     options.foreach { case (key, value) =>
       if (Set("compression", "codec").contains(key.toLowerCase(Locale.ROOT))) Codec.checkWriterOption(value, target)
     }
+    ByteOrderMarks.checkOption(options, target)
     // Only CSV reads `header`; Spark's other formats let any value pass.
     val header = fmt == "csv" && options.exists { case (k, v) => k.equalsIgnoreCase("header") && flag(k, v, target) }
     WriteSpec(

@@ -25,4 +25,38 @@ class HdfsPartitionedMergeSuite extends AnyFunSuite with Matchers with MiniHdfs 
     hdfsRead("/p/out/DE.csv") shouldBe "4\n5\n"
     hdfs.exists(new Path("/p/src")) shouldBe false
   }
+
+  test("on HDFS too, a .. value stays below its folder, a .crc value and a _ column keep their rows") {
+    hdfsWrite("/h/x.csv", "the user's\n")
+    hdfsWrite("/h/src/_v=../part-00000-u-c000.csv", "dots\n")
+    hdfsWrite("/h/src/_v=x.crc/part-00000-u-c000.csv", "crc\n")
+    hdfsWrite("/h/src/_v=x.crc/part-00001-u-c000.csv", "crc2\n")
+    hdfsWrite("/h/src/_SUCCESS", "")
+
+    val results = PartitionedMerge.merge(
+      s"${hdfs.getUri}/h/src",
+      s"${hdfs.getUri}/h/out/{_v}/x.csv",
+      MergeOptions(overwrite = true),
+      hdfsConf
+    )
+
+    results.map(_.files) shouldBe Seq(1, 2)
+    hdfsRead("/h/x.csv") shouldBe "the user's\n"
+    hdfsRead("/h/out/%2E./x.csv") shouldBe "dots\n"
+    hdfsRead("/h/out/x.crc/x.csv") shouldBe "crc\ncrc2\n"
+    hdfs.exists(new Path("/h/out/x.csv")) shouldBe false
+  }
+
+  test("on HDFS, of two sets racing for one template without overwrite exactly one lands") {
+    for (writer <- Seq("a", "b"); v <- 0 until 6) hdfsWrite(s"/r/$writer/v=$v/part-00000-u-c000.csv", s"$writer$v\n")
+    val (ra, rb) = Racing.both(
+      PartitionedMerge.merge(s"${hdfs.getUri}/r/a", s"${hdfs.getUri}/r/out/{v}.csv", MergeOptions(), hdfsConf),
+      PartitionedMerge.merge(s"${hdfs.getUri}/r/b", s"${hdfs.getUri}/r/out/{v}.csv", MergeOptions(), hdfsConf)
+    )
+    Seq(ra, rb).count(_.isSuccess) shouldBe 1
+    Seq(ra, rb).find(_.isFailure).get.failed.get shouldBe a[TargetExistsException]
+    val winner = if (ra.isSuccess) "a" else "b"
+    (0 until 6).foreach(v => hdfsRead(s"/r/out/$v.csv") shouldBe s"$winner$v\n")
+    hdfs.listStatus(new Path("/r/out")).map(_.getPath.getName).filter(_.contains(".sparkmerge-")) shouldBe empty
+  }
 }

@@ -74,11 +74,48 @@ class LeftoversSuite extends AnyFunSuite with Matchers with LocalFiles {
 
   test("hidden names carry the target, the time and the owner, and are read back") {
     val target = hadoopPath("out:1.csv")
-    val made = HiddenFiles.beside(target, "tmp")
+    val made = HiddenFiles.beside(target, HiddenFiles.Kind.Copy)
     val parsed = HiddenFiles.parse(target.getParent, target.getName, made.getName).get
-    (parsed.path, parsed.owner, parsed.suffix) shouldBe ((made, Owner.self, "tmp"))
+    (parsed.path, parsed.owner, parsed.kind) shouldBe ((made, Owner.self, HiddenFiles.Kind.Copy))
     System.currentTimeMillis() - parsed.millis should be < 60000L
     HiddenFiles.targetOf(made.getName) shouldBe Some("out:1.csv")
     HiddenFiles.parse(target.getParent, "out", made.getName) shouldBe None
+  }
+
+  test("look-alikes of our hidden names are left alone: another suffix, another type, or content we never write") {
+    val stamp = s"${System.currentTimeMillis() - 1000}-$deadPid-$host-x1"
+    write(s".notes.sparkmerge-$stamp.bak", "notes")
+    write(s".notes.sparkmerge-0-1-00000000-x.tmp", "notes")
+    write(s".photos.sparkmerge-$stamp.parts/photo.jpg", "a photo")
+    write(s".dir.sparkmerge-$stamp.tmp/inside", "a file in a directory")
+    val ours = leftover("out.csv", Owner(deadPid, host), 1000, "parts")
+    val before = listing()
+
+    MergeMain.clean(path("."), conf) should have size 1
+    listing() shouldBe before.filterNot(_.startsWith(ours))
+  }
+
+  test("--clean of a directory looks into the folders under it, and a template's into the folders it writes") {
+    leftover("top.csv", Owner(deadPid, host), 1000)
+    write("out/V00/keep.csv", "kept\n")
+    val nested = leftover("out/V00/x.csv".split('/').last, Owner(deadPid, host), 1000)
+    val moved = java.nio.file.Files.move(dir.resolve(nested), dir.resolve(s"out/V00/$nested"))
+    val work = leftover("v", Owner(deadPid, host), 1000, "parts")
+    java.nio.file.Files.move(dir.resolve(work), dir.resolve(s"out/$work"))
+
+    MergeMain.clean(path("out/{v}/x.csv"), conf).map(_.split('/').last) should
+      contain theSameElementsAs Seq(nested, work)
+    java.nio.file.Files.exists(moved) shouldBe false
+    listing("out") shouldBe Seq("V00", "V00/keep.csv")
+    MergeMain.clean(path("."), conf) should have size 1 // top.csv's, beside the folders
+  }
+
+  test("a checksum file that is none (no crc magic) is skipped with a warning, as Hadoop's reader does") {
+    write("src/part-00000.csv", "a\n")
+    write("src/.part-00000.csv.crc", "not a checksum file at all")
+    write("src/part-00001.csv", "b\n")
+    write("src/.part-00001.csv.crc", "cr")
+    Merger.merge(path("src"), path("out.csv"), MergeOptions(), conf).files shouldBe 2
+    read("out.csv") shouldBe "a\nb\n"
   }
 }
