@@ -162,6 +162,21 @@ def test_many_files_per_write_on_connect_are_the_classic_files(
     ]
 
 
+def test_hostile_values_on_connect_land_as_on_a_classic_session(
+    spark: SparkSession, connect: SparkSession, tmp_path: Path
+) -> None:
+    (tmp_path / "x.csv").write_bytes(b"the user's\n")
+    for session, name in ((spark, "classic"), (connect, "connect")):
+        df = session.createDataFrame([(0, ".."), (1, "x.crc"), (2, ".")], "id INT, _v STRING")
+        results = sparkmerge.write_single(df, tmp_path / name / "{_v}" / "x.csv", partition_by="_v")
+        assert len(results) == 3
+    names = sorted(str(p.relative_to(tmp_path / "classic")) for p in (tmp_path / "classic").rglob("*.csv"))
+    assert names == ["%2E./x.csv", "%2E/x.csv", "x.crc/x.csv"]
+    for each in names:
+        assert (tmp_path / "connect" / each).read_bytes() == (tmp_path / "classic" / each).read_bytes()
+    assert (tmp_path / "x.csv").read_bytes() == b"the user's\n"
+
+
 def test_errors_on_connect_are_the_same_classes(connect: SparkSession, tmp_path: Path) -> None:
     (tmp_path / "taken.csv").write_bytes(b"old\n")
 

@@ -59,4 +59,22 @@ class HdfsPartitionedMergeSuite extends AnyFunSuite with Matchers with MiniHdfs 
     (0 until 6).foreach(v => hdfsRead(s"/r/out/$v.csv") shouldBe s"$winner$v\n")
     hdfs.listStatus(new Path("/r/out")).map(_.getPath.getName).filter(_.contains(".sparkmerge-")) shouldBe empty
   }
+
+  test("on HDFS, a target name of 244 bytes is written, and --clean takes only what is provably ours") {
+    val name = "é" * 120 + ".csv"
+    hdfsWrite("/l/src/v=1/part-00000-u-c000.csv", "a\n")
+    hdfsWrite("/l/src/v=1/part-00001-u-c000.csv", "b\n")
+    PartitionedMerge.merge(s"${hdfs.getUri}/l/src", s"${hdfs.getUri}/l/out/{v}$name", MergeOptions(), hdfsConf)
+    hdfsRead(s"/l/out/1$name") shouldBe "a\nb\n"
+
+    val stamp = s"${System.currentTimeMillis() - 25L * 3600 * 1000}-${4194304 + 17}-0badc0de-x1"
+    hdfsWrite(s"/l/out/.notes.sparkmerge-$stamp.bak", "notes")
+    hdfsWrite(s"/l/out/.photos.sparkmerge-$stamp.parts/photo.jpg", "a photo")
+    hdfsWrite(s"/l/out/deeper/.y.csv.sparkmerge-$stamp.tmp", "half a file")
+    MergeMain.clean(s"${hdfs.getUri}/l/out", hdfsConf).map(_.split('/').last) shouldBe Seq(
+      s".y.csv.sparkmerge-$stamp.tmp"
+    )
+    hdfs.exists(new Path(s"/l/out/.notes.sparkmerge-$stamp.bak")) shouldBe true
+    hdfs.exists(new Path(s"/l/out/.photos.sparkmerge-$stamp.parts/photo.jpg")) shouldBe true
+  }
 }
