@@ -49,19 +49,29 @@ object Merger {
         s"target ${destination.target} lies inside the source $sourceDir, or is it: choose a target outside the " +
           "source directory"
       )
-    val where = s"the merge into ${destination.target}"
+    val (dialect, lineBreaks) = readOptions(options, s"the merge into ${destination.target}")
     val request = MergeRequest(
       DataFileSystem.of(sourceFs),
       sourceDir,
       headers = options.header,
-      dialect = CsvDialect.parse(options.partOptions, where),
+      dialect = dialect,
       consumable = options.deleteSource,
-      lineBreaks = Some(LineBreaks.parse(options.missingNewline, lineSeparator(options), where))
+      lineBreaks = Some(lineBreaks)
     )
     val result = MergePipeline.run(request, destination, options, progress)
     if (options.deleteSource) deleteSource(sourceFs, sourceDir, destination)
     result
   }
+
+  /**
+   * The CSV dialect and the line-break policy `options` give, or the error that names the option (`where` says
+   * for what): checked once for a set of files too, before any of them is merged.
+   */
+  private[sparkmerge] def readOptions(options: MergeOptions, where: String): (CsvDialect, LineBreaks) =
+    (
+      CsvDialect.parse(options.partOptions, where),
+      LineBreaks.parse(options.missingNewline, lineSeparator(options), where)
+    )
 
   private def lineSeparator(options: MergeOptions): Option[String] =
     options.partOptions.collectFirst { case (key, value) if key.equalsIgnoreCase("lineSep") => value }

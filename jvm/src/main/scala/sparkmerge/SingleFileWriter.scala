@@ -47,6 +47,10 @@ object SingleFileWriter {
         try {
           val request = SparkParts.write(df, spec, destination, work, mergeOptions.bufferBytes)
           MergePipeline.run(request, destination, mergeOptions, progress)
+        } catch {
+          // Another writer published the file meanwhile: what ignore does with a file that exists.
+          case _: TargetExistsException if spec.mode == SaveMode.Ignore =>
+            MergeResult.skipped(destination.target.toString)
         } finally SparkParts.remove(destination, work)
       }
     }

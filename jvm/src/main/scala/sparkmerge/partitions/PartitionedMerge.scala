@@ -6,7 +6,7 @@ import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.fs.{FileSystem, Path}
 import org.slf4j.LoggerFactory
 
-import sparkmerge.{FirstLine, MergeOptions, MergeProgress, MergeResult, PathArgument}
+import sparkmerge.{FirstLine, MergeOptions, MergeProgress, MergeResult, Merger, PathArgument}
 import sparkmerge.parts.SideEntries
 import sparkmerge.publish.Destination
 
@@ -33,6 +33,8 @@ object PartitionedMerge {
       conf: Configuration = new Configuration(),
       progress: MergeProgress = new MergeProgress()
   ): Seq[MergeResult] = {
+    // Once for the set, before anything runs: a bad option would otherwise fail each file's merge in turn.
+    Merger.readOptions(options, s"the merges into $targetTemplate")
     val root = PathArgument.parse(source, "source")
     val fs = root.getFileSystem(conf)
     val template = PathTemplate.parse(targetTemplate)

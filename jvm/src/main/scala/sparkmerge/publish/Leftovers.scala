@@ -80,12 +80,12 @@ object Leftovers {
             .find(name => !HiddenFiles.WorkEntries(name))
             .map(name => s"it holds $name, which sparkmerge never puts there")
       } catch {
-        case _: FileNotFoundException => Some("it is gone")
+        case _: FileNotFoundException => Some("") // another cleaner was first: nothing to say
         case e: IOException           => Some(s"it cannot be read: ${FirstLine.of(e)}")
       }
-    why.foreach(reason =>
+    why.filter(_.nonEmpty).foreach { reason =>
       log.warn(s"sparkmerge: left ${hidden.path} alone: its name looks like sparkmerge's, but $reason")
-    )
+    }
     why.isEmpty
   }
 

@@ -97,4 +97,16 @@ class PartitionedMergeSuite extends AnyFunSuite with Matchers with LocalFiles {
     an[SourceNotFoundException] should be thrownBy
       PartitionedMerge.merge(path("nowhere"), path("out/{country}.csv"), MergeOptions(), conf)
   }
+
+  test("a bad option fails once for the set, naming the template, before any file is merged") {
+    countries()
+    val unknown = intercept[InvalidOptionException] {
+      merge("out/{country}.csv", MergeOptions(partOptions = Map("sepp" -> "x")))
+    }
+    unknown.getMessage should include("'sepp'")
+    unknown.getMessage should include("out/{country}.csv")
+    val policy = intercept[InvalidOptionException](merge("out/{country}.csv", MergeOptions(missingNewline = "maybe")))
+    policy.getMessage should include("maybe")
+    exists("out") shouldBe false
+  }
 }

@@ -73,4 +73,19 @@ class SetRaceSuite extends AnyFunSuite with Matchers with LocalFiles with LocalS
       }
     }
   }
+
+  test("two write_single of one file with ignore: neither raises, one writes it whole, the other skips") {
+    (0 until 3).foreach { round =>
+      val target = path(s"one-$round.csv")
+      def single(writer: String) = SingleFileWriter.write(frame(writer), target, "csv", "ignore")
+      val (ra, rb) = Racing.both(single("a"), single("b"))
+      withClue(s"round $round: ") {
+        Seq(ra.get, rb.get).map(_.strategy).count(_ == "skipped") shouldBe 1
+        val rows = read(s"one-$round.csv").split("\n")
+        rows should have size (Values * 10)
+        rows.map(_.split(',')(1).head).toSet should have size 1
+        hidden() shouldBe empty
+      }
+    }
+  }
 }
