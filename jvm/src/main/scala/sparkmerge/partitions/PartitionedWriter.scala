@@ -54,6 +54,14 @@ object PartitionedWriter {
         s"path $template has {${paths.names.mkString("}, {")}} in it, filled in for many files: give the partition " +
           s"columns, or ${FileNumbers.MaxRecordsOption} for numbered files {${FileNumbers.Placeholder}}"
       )
+    if (
+      maxRecords.isEmpty && paths.names
+        .contains(FileNumbers.Placeholder) && !partitionBy.contains(FileNumbers.Placeholder)
+    )
+      throw new InvalidOptionException(
+        s"path $template has {${FileNumbers.Placeholder}}, the number of a file of at most N rows, but no " +
+          s"${FileNumbers.MaxRecordsOption}: give max_records_per_file=N, or take {${FileNumbers.Placeholder}} out"
+      )
     paths.checkNames(
       placeholders,
       s"the partition columns and {${FileNumbers.Placeholder}} for ${FileNumbers.MaxRecordsOption}"
@@ -135,6 +143,12 @@ object PartitionedWriter {
             fields.mkString(", ")
         )
       } -> given
+    }
+    // Spark's resolution decides which names are one column.
+    resolved.groupBy(_._1).collectFirst { case (_, twice) if twice.size > 1 => twice.map(_._2) }.foreach { given =>
+      throw new InvalidOptionException(
+        s"partition columns ${given.mkString("'", "' and '", "'")} are one column for $template: give each column once"
+      )
     }
     if (resolved.nonEmpty && resolved.size == fields.length)
       throw new InvalidOptionException(

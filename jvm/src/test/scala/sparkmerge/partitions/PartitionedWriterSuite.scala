@@ -134,6 +134,12 @@ class PartitionedWriterSuite extends AnyFunSuite with Matchers with LocalFiles w
     the[InvalidOptionException]
       .thrownBy(SingleFileWriter.write(rows, path("out/{country}.csv")))
       .getMessage should include("partition_by")
+    the[InvalidOptionException]
+      .thrownBy(write(rows, "out/{country}-{n}.csv"))
+      .getMessage should include("give max_records_per_file=N")
+    the[InvalidOptionException]
+      .thrownBy(write(rows, "out/{country}.csv", by = Seq("country", "Country")))
+      .getMessage should include("are one column")
     exists("out") shouldBe false
   }
 }
