@@ -45,6 +45,25 @@ def spark() -> Iterator[SparkSession]:
     session.stop()
 
 
+def remote_session(address: str) -> SparkSession:
+    """A client of the server at ``address``, beside the tests' classic session in this process (which
+    ``SparkSession.builder.remote`` refuses to start next to)."""
+    from pyspark.sql.connect.session import SparkSession as RemoteSparkSession
+
+    return RemoteSparkSession.builder.remote(address).create()  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="session")
+def connect() -> Iterator[SparkSession]:
+    """A client of one real Spark Connect server with the jar, on 127.0.0.1, for every test that needs one."""
+    import connect_server  # from dev/, on the path above
+
+    with connect_server.running() as address:
+        session = remote_session(address)
+        yield session
+        session.stop()
+
+
 def snapshot(root: Path) -> dict[str, bytes | None]:
     """Every file and directory under root, with the files' bytes: compare before and after to see that
     nothing changed (directories map to None)."""

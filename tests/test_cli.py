@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -86,10 +87,45 @@ def test_cli_refuses_an_empty_path_in_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in ran.stderr
 
 
-def test_cli_usage_error(tmp_path: Path) -> None:
+def test_cli_usage_error_is_one_line(tmp_path: Path) -> None:
     ran = run_python("-m", "sparkmerge", "only-one-argument", cwd=tmp_path)
     assert ran.returncode == 2
-    assert "usage: python -m sparkmerge" in ran.stderr
+    assert ran.stderr.splitlines() == [
+        "python -m sparkmerge: error: give SOURCE and TARGET, or --clean PATH; see python -m sparkmerge --help"
+    ]
+
+
+def test_cli_json_prints_one_object(spark: SparkSession, tmp_path: Path) -> None:
+    spark.range(0, 300, 1, 3).selectExpr("id", "id % 2 AS k").write.partitionBy("k").csv(
+        str(tmp_path / "job")
+    )
+
+    ran = run_python("-m", "sparkmerge", "job", "out/{k}.csv", "--json", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    answer = json.loads(ran.stdout)
+    assert [r["target"] for r in answer["results"]] == [f"file:{tmp_path}/out/{k}.csv" for k in (0, 1)]
+    assert [r["files"] for r in answer["results"]] == [3, 3]
+    assert sum(r["bytes"] for r in answer["results"]) == sum(
+        (tmp_path / "out" / f"{k}.csv").stat().st_size for k in (0, 1)
+    )
+
+    refused = run_python("-m", "sparkmerge", "job", "again/{k}.csv", "--json", "-o", "sepp=x", cwd=tmp_path)
+    assert refused.returncode == 1
+    error = json.loads(refused.stdout)
+    assert error["error"] == "InvalidOptionError" and "unknown CSV option 'sepp'" in error["message"]
+    assert not (tmp_path / "again").exists()
+
+
+def test_cli_takes_a_path_that_starts_with_dashes_after_two(spark: SparkSession, tmp_path: Path) -> None:
+    spark.range(0, 100, 1, 2).write.csv(str(tmp_path / "--job"))
+
+    refused = run_python("-m", "sparkmerge", "--job", "out.csv", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert len(refused.stderr.splitlines()) == 1 and "goes after --" in refused.stderr
+
+    ran = run_python("-m", "sparkmerge", "--", "--job", "out.csv", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    assert [int(line) for line in (tmp_path / "out.csv").read_text().splitlines()] == list(range(100))
 
 
 def test_cli_starts_no_spark(tmp_path: Path) -> None:

@@ -5,35 +5,15 @@ Spark 4 and 3.5. Each file is compared byte for byte with what the classic sessi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
-
 import pyspark
 import pytest
-from conftest import python_env, run_python
+from conftest import python_env, remote_session, run_python
 from pyspark.sql import DataFrame, SparkSession
 
 import sparkmerge
 
 SPARK_4 = pyspark.__version__.startswith("4.")
 spark_4_only = pytest.mark.skipif(not SPARK_4, reason="SQL procedures came with Spark 4")
-
-
-def remote_session(address: str) -> SparkSession:
-    """A client of the server at ``address``, beside the tests' classic session in this process (which
-    ``SparkSession.builder.remote`` refuses to start next to)."""
-    from pyspark.sql.connect.session import SparkSession as RemoteSparkSession
-
-    return RemoteSparkSession.builder.remote(address).create()  # type: ignore[return-value]
-
-
-@pytest.fixture(scope="module")
-def connect() -> Iterator[SparkSession]:
-    import connect_server  # from dev/, which conftest puts on the path
-
-    with connect_server.running() as address:
-        session = remote_session(address)
-        yield session
-        session.stop()
 
 
 def recommendations(spark: SparkSession) -> DataFrame:

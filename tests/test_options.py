@@ -55,3 +55,11 @@ def test_a_part_without_a_final_line_break(spark: SparkSession, tmp_path: Path) 
     assert (tmp_path / "out.csv").read_text() == "a\nb\nc\n"
     assert "line break added" in result.reason
     assert not (tmp_path / "refused.csv").exists()
+
+
+def test_a_message_is_cut_at_a_line_break_only(spark: SparkSession, tmp_path: Path) -> None:
+    # A Unicode line separator the message quotes is part of its line, not the end of it.
+    with pytest.raises(sparkmerge.InvalidOptionError) as refused:
+        sparkmerge.merge(spark, tmp_path / "nowhere", tmp_path / "out.csv", lineSep="\u2028x")
+    assert str(refused.value).startswith("lineSep '\u2028x' for the merge into ")
+    assert str(refused.value).endswith("separators, quotes and escapes only")

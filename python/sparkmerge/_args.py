@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import Any, Union
 
 PathLike = Union[str, "os.PathLike[str]"]
-#: A partition column's name in braces, as the engine's PathTemplate reads a target.
-TEMPLATE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
-
-
-def is_template(path: str) -> bool:
-    """Whether a target names partition columns, ``exports/{country}.csv``: one file per partition value."""
-    return TEMPLATE.search(path) is not None
 
 
 def path_string(value: Any, name: str) -> str:

@@ -12,16 +12,15 @@ import re
 import uuid
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
-from ._args import is_template
 from ._jar import CATALOG_CLASS, CATALOG_CONF
 from .errors import (
     JAVA_EXCEPTIONS,
-    InvalidOptionError,
     JarNotLoadedError,
     SparkConnectError,
     SparkMergeError,
 )
-from .result import MergeResult, MergeResults
+from .errors import first_line
+from .result import MergeResult, from_rows
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -29,16 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["write_single", "merge", "translate"]
 
 SOURCE = "sparkmerge"
-#: The save modes the Connect client passes on, by the names write_single takes.
-#: append is passed on for the server to refuse it with its own message, as on a classic session.
-MODES = {
-    "errorifexists": "error",
-    "error": "error",
-    "default": "error",
-    "overwrite": "overwrite",
-    "ignore": "ignore",
-    "append": "append",
-}
+#: The data source's option for the save mode by write_single's own words, which the engine checks.
+SAVE_MODE_OPTION = "saveMode"
 #: How the server names an engine exception in the message of the error the client raises: "(class) message".
 ENGINE_ERROR = re.compile(r"\(sparkmerge\.(\w+)\)\s*(.*)")
 #: ... or in the causes of a server stack trace.
@@ -54,25 +45,21 @@ def write_single(
     mode: str,
     options: Mapping[str, str],
     partition_by: Sequence[str],
-    many: bool,
 ) -> MergeResult:
-    """``df.write.format("sparkmerge")`` on the server, then its results read back under an id of this call:
-    one row, or a row per file for ``many``."""
-    save_mode = MODES.get(mode.strip().lower())
-    if save_mode is None:
-        raise InvalidOptionError(
-            f"mode must be one of errorifexists, error, default, overwrite, ignore, not '{mode}', for {target}"
-        )
+    """``df.write.format("sparkmerge")`` on the server, then its results read back under an id of this call."""
     result_id = uuid.uuid4().hex
-    writer = df.write.format(SOURCE).mode(save_mode).option("format", fmt).option("result", result_id)
+    writer = (
+        df.write.format(SOURCE)
+        .option(SAVE_MODE_OPTION, mode)
+        .option("format", fmt)
+        .option("result", result_id)
+    )
     if partition_by:
         writer = writer.partitionBy(*partition_by)
     with _translated():
         writer.options(**options).save(target)
         rows = df.sparkSession.read.format(SOURCE).option("result", result_id).load().collect()
-    if many:
-        return MergeResults.of(target, [MergeResult.from_row(row.asDict()) for row in rows])
-    return MergeResult.from_row(rows[0].asDict())
+    return from_rows([row.asDict() for row in rows], target)
 
 
 def merge(
@@ -107,9 +94,7 @@ def merge(
     named = ", ".join(f"{name} => {value}" for name, value in arguments.items())
     with _translated():
         rows = spark.sql(f"CALL sparkmerge.system.merge({named})").collect()
-    if is_template(target):  # a row per file
-        return MergeResults.of(target, [MergeResult.from_row(row.asDict()) for row in rows])
-    return MergeResult.from_row(rows[0].asDict())
+    return from_rows([row.asDict() for row in rows], target)
 
 
 def _sql_string(value: str) -> str:
@@ -146,7 +131,7 @@ def translate(error: Any) -> SparkMergeError:
     message = str(error).strip()
     trace = str(getattr(error, "_stacktrace", None) or "")
     for found in (
-        ENGINE_ERROR.search(message.splitlines()[0] if message else ""),
+        ENGINE_ERROR.search(first_line(message)),
         ENGINE_CAUSE.search(trace),
     ):
         if found and found.group(1) in JAVA_EXCEPTIONS:
@@ -158,7 +143,7 @@ def translate(error: Any) -> SparkMergeError:
     error_class = _error_class(error) or next((c for c in NOT_LOADED if f"[{c}]" in message), "")
     if error_class in NOT_LOADED or CATALOG_CLASS in message:
         return JarNotLoadedError(_not_loaded_message(error_class), java_trace=trace or None)
-    first = message.splitlines()[0] if message else type(error).__name__
+    first = first_line(message) or type(error).__name__
     return SparkMergeError(f"{type(error).__name__}: {first}", java_trace=trace or None)
 
 

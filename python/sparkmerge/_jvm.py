@@ -6,10 +6,11 @@ session started without the jar fails with one clear :class:`JarNotLoadedError` 
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ._jar import check_scala_line, jar_path, running_scala_binary
-from .errors import JAVA_EXCEPTIONS, JarNotLoadedError, SparkConnectError, SparkMergeError
+from .errors import JAVA_EXCEPTIONS, JarNotLoadedError, SparkConnectError, SparkMergeError, first_line
 
 if TYPE_CHECKING:
     from py4j.java_gateway import JavaObject
@@ -22,6 +23,8 @@ ENGINE_PACKAGE = "sparkmerge."
 CONNECT_MODULE = "pyspark.sql.connect"
 #: How far down a Java exception's causes to look for an engine exception wrapped by something else.
 MAX_CAUSE_DEPTH = 8
+#: The sessions whose engine jar was found of their Scala line: a class load and a properties read, once each.
+_LINE_CHECKED: "weakref.WeakSet[Any]" = weakref.WeakSet()
 
 
 def is_spark_connect(obj: object) -> bool:
@@ -53,7 +56,9 @@ def python_api(spark: SparkSession) -> JavaObject:
             raise JarNotLoadedError(_not_loaded_message(jvm)) from None
         raise translate(error) from None
     # A jar of the other Scala line loads, then fails deep inside a merge: refuse it before anything runs.
-    check_scala_line(spark, engine)
+    if spark not in _LINE_CHECKED:
+        check_scala_line(spark, engine)
+        _LINE_CHECKED.add(spark)
     try:
         return engine.newInstance()
     except Py4JJavaError as error:
@@ -134,8 +139,7 @@ def _simple_name(java_exception: Any) -> str:
 
 
 def _first_line(message: Any) -> str:
-    lines = str(message).strip().splitlines() if message is not None else []
-    return lines[0].strip() if lines else ""
+    return first_line(str(message)) if message is not None else ""
 
 
 def _trace(error: Any) -> str:

@@ -13,7 +13,7 @@ from ._signals import Forwarding
 from .errors import SparkMergeError, java_error
 from .result import MergeResult, MergeResults
 
-__all__ = ["Stopped", "run_merge", "run_clean"]
+__all__ = ["Stopped", "run_merge", "merge_fields", "run_clean"]
 
 #: How long the JVM may take to end after a signal was passed on to it, before it is killed.
 STOP_SECONDS = 15.0
@@ -30,7 +30,17 @@ class Stopped(Exception):
         self.signum = signum
 
 
-def run_merge(
+def run_merge(source: str, target: str, **merge: Any) -> MergeResult:
+    """Merge as :func:`sparkmerge.merge` does, without a SparkSession, with the words of :func:`merge_fields`;
+    from the main thread only (it handles SIGINT and SIGTERM while the JVM runs). The JVM's stderr is this
+    process's: its log lines (progress, the summary) reach the user as they come."""
+    fields = merge_fields(source, target, **merge)
+    if "results" in fields:  # a {column} target: a result per file
+        return MergeResults.of(target, [MergeResult.from_fields(each) for each in fields["results"]])
+    return MergeResult.from_fields(fields)
+
+
+def merge_fields(
     source: str,
     target: str,
     *,
@@ -39,29 +49,24 @@ def run_merge(
     delete_source: bool,
     missing_newline: str = "add",
     options: Mapping[str, str] | None = None,
-) -> MergeResult:
-    """Merge as :func:`sparkmerge.merge` does, without a SparkSession; from the main thread only (it handles
-    SIGINT and SIGTERM while the JVM runs). The JVM's stderr is this process's: its log lines (progress, the
-    summary) reach the user as they come."""
+) -> dict[str, Any]:
+    """The merge of :func:`run_merge`, answered as the JSON object ``MergeMain --json`` printed."""
     flags = {"--header": header, "--overwrite": overwrite, "--delete-source": delete_source}
-    arguments = [source, target, *(flag for flag, on in flags.items() if on)]
-    arguments += [f"--missing-newline={missing_newline}"]
+    arguments = [*(flag for flag, on in flags.items() if on), f"--missing-newline={missing_newline}"]
     arguments += [f"--option={key}={value}" for key, value in (options or {}).items()]
-    fields = _run(arguments)
-    if "results" in fields:  # a {column} target: a result per file
-        return MergeResults.of(target, [MergeResult.from_fields(each) for each in fields["results"]])
-    return MergeResult.from_fields(fields)
+    # The paths last, after "--": a path may start with "-" too.
+    return _run([*arguments, "--json", "--", source, target])
 
 
 def run_clean(path: str) -> list[str]:
     """Remove what merges to ``path`` (a target, or a directory of targets) left when they were killed; the
     paths removed."""
-    removed = _run(["--clean", path]).get("removed", [])
+    removed = _run(["--clean", "--json", "--", path]).get("removed", [])
     return [str(entry) for entry in removed]
 
 
 def _run(arguments: list[str]) -> dict[str, Any]:
-    java = command([*arguments, "--json"])
+    java = command(arguments)
     with Forwarding() as forwarding:
         try:
             process = subprocess.Popen(java, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)

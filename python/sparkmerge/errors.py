@@ -8,6 +8,7 @@ engine's one-line message (it names the path and the fix). Any other Java except
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 __all__ = [
@@ -92,6 +93,12 @@ JAVA_EXCEPTIONS: dict[str, type[SparkMergeError]] = {
     "InvalidOptionException": InvalidOptionError,
     "MergeFailedException": MergeFailedError,
 }
+
+
+def first_line(message: str) -> str:
+    """The first line of a message, cut at a line break as the JVM writes one (``\\n``, ``\\r``) and nowhere
+    else: a value the message quotes may hold any other Unicode line separator."""
+    return re.split(r"[\r\n]", message.strip(), maxsplit=1)[0].strip()
 
 
 def java_error(simple_name: str, message: str) -> SparkMergeError:

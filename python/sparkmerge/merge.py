@@ -6,8 +6,8 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from . import _connect, _jvm
-from ._args import PathLike, flag, is_template, option_string, path_string, text
-from .result import MergeResult, MergeResults
+from ._args import PathLike, flag, option_string, path_string, text
+from .result import MergeResult, from_java_call
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -67,10 +67,9 @@ def merge(
         )
     if not hasattr(spark, "_jsparkSession"):
         raise TypeError(f"spark must be a SparkSession, not {type(spark).__name__}")
-    many = is_template(target_path)
     answer = _jvm.call(
         spark,
-        "mergePartitions" if many else "merge",
+        "merge",
         spark._jsparkSession,
         source_path,
         target_path,
@@ -81,10 +80,6 @@ def merge(
         _jvm.java_string_map(spark, string_options),
         progress=progress,
     )
-    result = (
-        MergeResults.of(target_path, [MergeResult.from_java(r) for r in answer])
-        if many
-        else MergeResult.from_java(answer)
-    )
+    result = from_java_call(answer)
     log.debug("%s (source %s)", result, source_path)
     return result

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
-__all__ = ["MergeResult", "MergeResults"]
+__all__ = ["MergeResult", "MergeResults", "of_call", "from_java_call", "from_rows"]
 
 SKIPPED = "skipped"
 #: The fields of the JVM's ``sparkmerge.MergeResult``, as its accessors and MergeMain's JSON name them.
@@ -106,6 +106,31 @@ class MergeResults(MergeResult):
             f"merged {self.files} file{'s' if self.files != 1 else ''} into {len(self.results)} files "
             f"{self.target}: {_human_bytes(self.bytes)} in {self.seconds:.2f} s ({self.strategy})"
         )
+
+
+def of_call(template: Optional[str], results: Sequence[MergeResult]) -> MergeResult:
+    """What one call answers: the one file's result for a call of one target (no template), else the template's
+    :class:`MergeResults`. The engine decides which, for every door."""
+    if template is None:
+        if len(results) != 1:
+            raise ValueError(f"a call of one file has one result, not {len(results)}")
+        return results[0]
+    return MergeResults.of(template, results)
+
+
+def from_java_call(java_results: Any) -> MergeResult:
+    """From the JVM's ``sparkmerge.MergeResults``, copied into Python values."""
+    return of_call(
+        java_results.templateOrNull(), [MergeResult.from_java(r) for r in java_results.filesAsJava()]
+    )
+
+
+def from_rows(rows: Iterable[Mapping[str, Any]], target: str) -> MergeResult:
+    """From the rows of ``sparkmerge.sql.ResultRows``, a row per file with the call's template on each; no row at
+    all is a template of ``target`` that no value filled."""
+    dicts = list(rows)
+    template = dicts[0]["template"] if dicts else target
+    return of_call(template, [MergeResult.from_row(row) for row in dicts])
 
 
 def _human_bytes(count: int) -> str:

@@ -6,8 +6,8 @@ import logging
 from typing import TYPE_CHECKING, Any, Sequence, Union
 
 from . import _connect, _jvm
-from ._args import PathLike, flag, is_template, option_string, path_string, text
-from .result import MergeResult, MergeResults
+from ._args import PathLike, flag, option_string, path_string, text
+from .result import MergeResult, from_java_call
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -72,20 +72,23 @@ def write_single(
         if isinstance(max_records_per_file, bool) or not isinstance(max_records_per_file, int):
             raise TypeError(f"max_records_per_file must be an int, not {max_records_per_file!r}")
         string_options["maxRecordsPerFile"] = str(max_records_per_file)
-    many = bool(columns) or max_records_per_file is not None or is_template(target)
     if _jvm.is_spark_connect(df):
-        return _connect.write_single(df, target, fmt, save_mode, string_options, columns, many)
+        return _connect.write_single(df, target, fmt, save_mode, string_options, columns)
     if not hasattr(df, "_jdf"):
         raise TypeError(f"df must be a pyspark.sql.DataFrame, not {type(df).__name__}")
     spark = df.sparkSession
-    arguments = [df._jdf, target, fmt, save_mode, _jvm.java_string_map(spark, string_options)]
-    if many:
-        answer = _jvm.call(
-            spark, "writePartitioned", *arguments, _jvm.java_string_list(spark, columns), progress=progress
-        )
-        result: MergeResult = MergeResults.of(target, [MergeResult.from_java(r) for r in answer])
-    else:
-        result = MergeResult.from_java(_jvm.call(spark, "writeSingle", *arguments, progress=progress))
+    answer = _jvm.call(
+        spark,
+        "write",
+        df._jdf,
+        target,
+        fmt,
+        save_mode,
+        _jvm.java_string_map(spark, string_options),
+        _jvm.java_string_list(spark, columns),
+        progress=progress,
+    )
+    result = from_java_call(answer)
     log.debug("%s (%s, mode %s)", result, fmt, save_mode)
     return result
 

@@ -14,7 +14,7 @@ import java.nio.file.{
  * just the path as their message ("/data/part-00001"), so theirs is said in words: "permission denied:
  * /data/part-00001". An exception with no message is named by its class.
  */
-object FirstLine {
+private[sparkmerge] object FirstLine {
   def of(e: Throwable): String = e match {
     case file: FileSystemException =>
       val what = Option(file.getReason).getOrElse(words(file))

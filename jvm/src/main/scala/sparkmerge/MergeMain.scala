@@ -5,7 +5,6 @@ import scala.util.control.NonFatal
 import org.apache.hadoop.conf.Configuration
 
 import sparkmerge.cli.{Arguments, Clean, Json}
-import sparkmerge.partitions.{PartitionedMerge, PathTemplate}
 import sparkmerge.publish.ShutdownCleanup
 
 /**
@@ -16,7 +15,8 @@ import sparkmerge.publish.ShutdownCleanup
  * A target with `{column}` in it merges a directory written with `partitionBy` into one file per value.
  *
  * With `--json`, stdout carries exactly one JSON object, for a program to read instead of human text: the
- * result's fields (`{"results": [...]}`, one per file, for a `{column}` target), or `{"error": <simple class name>, "message": <one line>}` with exit code 1.
+ * result's fields (`{"results": [...]}`, one per file, for a `{column}` target), or
+ * `{"error": <simple class name>, "message": <one line>}` with exit code 1.
  *
  * `--clean PATH` removes what merges to the target PATH (any target in the directory PATH and the folders under
  * it, or any file of the template PATH) left behind when they were killed ([[sparkmerge.cli.Clean]]).
@@ -43,14 +43,9 @@ object MergeMain {
         val removed = clean(arguments.paths.head, conf)
         println(if (arguments.json) Json.removed(removed) else removed.map(p => s"removed $p").mkString("\n"))
       } else {
-        val (source, target) = (arguments.paths(0), arguments.paths(1))
-        if (PathTemplate.isTemplate(target)) {
-          val results = PartitionedMerge.merge(source, target, arguments.options, conf)
-          println(if (arguments.json) Json.results(results) else results.mkString("\n"))
-        } else {
-          val result = Merger.merge(source, target, arguments.options, conf)
-          println(if (arguments.json) Json.result(result) else result)
-        }
+        val call = MergeCall(arguments.paths(0), arguments.paths(1), arguments.options)
+        val results = SparkMerge.merge(call, conf)
+        println(if (arguments.json) Json.of(results) else results.files.mkString("\n"))
       }
       0
     } catch {

@@ -20,6 +20,10 @@ final case class MergeOptions(
     partOptions: Map[String, String] = Map.empty,
     missingNewline: String = "add"
 ) {
+  if (missingNewline == null)
+    throw new InvalidOptionException("missing newline policy has no value (NULL): give add or refuse")
+  if (partOptions == null) throw new InvalidOptionException("the part options are null: give an empty map")
+  Options.checkValues(partOptions, "the merge")
   if (bufferBytes < 4096)
     throw new InvalidOptionException(s"bufferBytes must be at least 4096, not $bufferBytes")
 }

@@ -3,7 +3,7 @@ package sparkmerge
 import org.apache.hadoop.fs.Path
 
 /** A path as a caller gave it, made a Hadoop path, or refused with an error that names it. */
-object PathArgument {
+private[sparkmerge] object PathArgument {
 
   /** @param role what the path is for, as the caller calls it: "source", "target", "path" */
   def parse(text: String, role: String): Path = {

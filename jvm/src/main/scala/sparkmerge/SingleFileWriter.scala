@@ -2,21 +2,17 @@ package sparkmerge
 
 import org.apache.spark.sql.{DataFrame, SaveMode}
 
-import sparkmerge.partitions.{FileNumbers, PathTemplate}
 import sparkmerge.pipeline.MergePipeline
 import sparkmerge.publish.{Destination, ShutdownCleanup}
 import sparkmerge.writer.{SparkParts, WriteSpec}
 
 /**
- * Writes a DataFrame as one file in a line-oriented format (csv, json, text): Spark writes the parts, and the
- * header, into a hidden directory beside the target ([[sparkmerge.writer.SparkParts]]), the pipeline merges
- * them like any other merge, and the directory is removed whether that worked or not.
- *
- * {{{
- * SingleFileWriter.write(df, "hdfs:///exports/recs.csv", "csv", "overwrite", Map("header" -> "true"))
- * }}}
+ * Writes a DataFrame as one file in a line-oriented format (csv, json, text): [[SparkMerge.write]] of one target.
+ * Spark writes the parts, and the header, into a hidden directory beside the target
+ * ([[sparkmerge.writer.SparkParts]]), the pipeline merges them like any other merge, and the directory is
+ * removed whether that worked or not.
  */
-object SingleFileWriter {
+private[sparkmerge] object SingleFileWriter {
 
   /** `spark.sparkmerge.copyAhead=false` turns off copying while Spark writes; the file is the same. */
   val CopyAheadConf: String = WriteSpec.CopyAheadConf
@@ -29,15 +25,23 @@ object SingleFileWriter {
       options: Map[String, String] = Map.empty,
       progress: MergeProgress = new MergeProgress()
   ): MergeResult = {
-    // maxRecordsPerFile alone only splits Spark's parts, which join into the same one file.
-    if (PathTemplate.isTemplate(path))
-      throw new InvalidOptionException(
-        s"path $path: files per partition value ({column} in the path) or numbered files ({n} with " +
-          s"${FileNumbers.MaxRecordsOption}) are PartitionedWriter.write, write_single(..., partition_by=..., " +
-          "max_records_per_file=...) in Python"
-      )
-    val spec = WriteSpec.parse(path, format, mode, options, df.sparkSession.conf.get(CopyAheadConf, "true"))
-    val destination = Destination.of(PathArgument.parse(path, "path"), df.sparkSession.sparkContext.hadoopConfiguration)
+    val call = WriteCall(path, format, mode, options)
+    call.targets match {
+      case one: Targets.OneFile => write(df, call, one, progress)
+      case _                    =>
+        throw new InvalidOptionException(
+          s"path $path: files per partition value ({column} in the path) or numbered files ({n} with " +
+            "maxRecordsPerFile) are SparkMerge.write, write_single(..., partition_by=..., max_records_per_file=...) " +
+            "in Python"
+        )
+    }
+  }
+
+  /** The write of `call`, whose target is the one file `target`. */
+  def write(df: DataFrame, call: WriteCall, target: Targets.OneFile, progress: MergeProgress): MergeResult = {
+    val copyAhead = WriteSpec.flag(CopyAheadConf, df.sparkSession.conf.get(CopyAheadConf, "true"), target.text)
+    val spec = call.spec.copy(copyAhead = copyAhead)
+    val destination = Destination.of(target.path, df.sparkSession.sparkContext.hadoopConfiguration)
     if (spec.mode == SaveMode.Ignore && destination.exists) MergeResult.skipped(destination.target.toString)
     else {
       val mergeOptions = MergeOptions(overwrite = spec.overwrite)

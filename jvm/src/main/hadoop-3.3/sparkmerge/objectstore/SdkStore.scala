@@ -14,7 +14,7 @@ import org.apache.hadoop.fs.s3a.{S3AFileSystem, S3AUtils}
  * [[MultipartStore]] on Hadoop 3.3's S3A and the AWS SDK v1: S3A's own client, the requests from S3A's own
  * request factory, so that encryption, storage class and the like are as S3A would send them.
  */
-final class SdkStore private (fs: S3AFileSystem) extends MultipartStore {
+private[sparkmerge] final class SdkStore private (fs: S3AFileSystem) extends MultipartStore {
 
   private val client = SdkStore.clientOf(fs)
   private val requests = fs.getRequestFactory
@@ -97,7 +97,7 @@ final class SdkStore private (fs: S3AFileSystem) extends MultipartStore {
     }
 }
 
-object SdkStore {
+private[sparkmerge] object SdkStore {
   private val MaxPages = 100
 
   def apply(fs: FileSystem): MultipartStore = new SdkStore(fs.asInstanceOf[S3AFileSystem])

@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.s3.model.{
  * [[MultipartStore]] on Hadoop 3.4's S3A and the AWS SDK v2: the client from `getS3AInternals()`, the requests
  * from S3A's own request factory, so that encryption, storage class and the like are as S3A would send them.
  */
-final class SdkStore private (fs: S3AFileSystem) extends MultipartStore {
+private[sparkmerge] final class SdkStore private (fs: S3AFileSystem) extends MultipartStore {
 
   private val client = fs.getS3AInternals.getAmazonS3Client("sparkmerge: multipart merge")
   private val requests = fs.getRequestFactory
@@ -111,7 +111,7 @@ final class SdkStore private (fs: S3AFileSystem) extends MultipartStore {
     }
 }
 
-object SdkStore {
+private[sparkmerge] object SdkStore {
   private val MaxPages = 100
 
   def apply(fs: FileSystem): MultipartStore = new SdkStore(fs.asInstanceOf[S3AFileSystem])

@@ -4,11 +4,12 @@ import sparkmerge.MergeOptions
 
 /**
  * The command line's words: `SOURCE TARGET [--header] [--overwrite] [--delete-source] [--option KEY=VALUE]...
- * [--missing-newline add|refuse] [--json]`, or `--clean PATH [--json]`. Values go after `=` or as the next word.
+ * [--missing-newline add|refuse] [--json]`, or `--clean PATH [--json]`. Values go after `=` or as the next word;
+ * every word after `--` is a path, so that a path may start with `-`.
  */
-final case class Arguments(paths: Seq[String], options: MergeOptions, clean: Boolean, json: Boolean)
+private[sparkmerge] final case class Arguments(paths: Seq[String], options: MergeOptions, clean: Boolean, json: Boolean)
 
-object Arguments {
+private[sparkmerge] object Arguments {
 
   val Usage: String =
     "usage: sparkmerge SOURCE TARGET [--header] [--overwrite] [--delete-source] [--option KEY=VALUE]... " +
@@ -61,6 +62,7 @@ object Arguments {
   ): (List[(String, Option[String])], List[String]) =
     args match {
       case Nil                                                      => (named.reverse, paths.reverse)
+      case "--" :: rest                                             => (named.reverse, paths.reverse ++ rest)
       case arg :: rest if arg.startsWith("--") && arg.contains('=') =>
         val (name, value) = keyValue(arg)
         split(rest, (name, Some(value)) :: named, paths)

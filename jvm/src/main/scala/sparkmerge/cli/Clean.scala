@@ -16,7 +16,7 @@ import sparkmerge.publish.{Destination, HiddenFiles, Leftovers}
  * folders the template writes into, from the directory before its first placeholder down). Only what
  * [[Leftovers]] proves ours goes; hidden folders are not entered.
  */
-object Clean {
+private[sparkmerge] object Clean {
   private val log = LoggerFactory.getLogger(getClass)
 
   /** Folders deeper than this under PATH are not looked into: a bound on a tree that may be a store's. */

@@ -1,9 +1,9 @@
 package sparkmerge.cli
 
-import sparkmerge.{FirstLine, MergeResult}
+import sparkmerge.{FirstLine, MergeResult, MergeResults}
 
 /** The one JSON object the command line prints with `--json`, for a program to read. */
-object Json {
+private[sparkmerge] object Json {
 
   def result(result: MergeResult): String =
     obj(
@@ -15,6 +15,10 @@ object Json {
       "reason" -> string(result.reason),
       "bytesAhead" -> result.bytesAhead.toString
     )
+
+  /** One file's fields alone, the files of a template as `results`. */
+  def of(results: MergeResults): String =
+    if (results.template.isEmpty) result(results.single) else this.results(results.files)
 
   /** The files of a merge to a `{column}` target, one object each, in the order of the values. */
   def results(results: Seq[MergeResult]): String = obj("results" -> results.map(result).mkString("[", ",", "]"))

@@ -18,7 +18,7 @@ import sparkmerge.publish.{HiddenFiles, ShutdownCleanup, Staged}
  * Everything that could fail after the parts are consumed is tried first on an empty probe file, so a refusal
  * leaves the parts as they were and the planner plans a copy instead.
  */
-object ConcatMerge {
+private[sparkmerge] object ConcatMerge {
 
   /** The merged file, holding the only copy of the data, or why HDFS would not concat (nothing changed then). */
   def run(fs: FileSystem, plan: MergePlan, progress: MergeProgress): Either[String, Staged] = {

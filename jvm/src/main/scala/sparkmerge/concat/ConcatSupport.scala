@@ -13,7 +13,7 @@ import sparkmerge.parts.Part
  * Other file systems that answer yes to `fs.capability.paths.concat` do something else: the raw local file
  * system overwrites the target and keeps the sources, GCS composes and keeps them. Only `hdfs://` is trusted.
  */
-object ConcatSupport {
+private[sparkmerge] object ConcatSupport {
 
   val Capability = "fs.capability.paths.concat"
 

@@ -6,7 +6,7 @@ import java.io.InputStream
  * Hands each byte read to a [[ChecksumCheck]]. Skipped bytes are read, so that they are checked too; closing
  * it closes nothing, since a decoder that closes what it reads must not end the check before [[finish]].
  */
-final class CheckedInput(in: InputStream, check: ChecksumCheck) extends InputStream {
+private[sparkmerge] final class CheckedInput(in: InputStream, check: ChecksumCheck) extends InputStream {
 
   override def read(): Int = {
     val b = in.read()

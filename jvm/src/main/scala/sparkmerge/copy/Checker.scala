@@ -4,7 +4,7 @@ import java.nio.ByteBuffer
 import java.util.concurrent.{Callable, ExecutionException, ExecutorService, Executors, Future, ThreadFactory}
 
 /** One thread that checks buffers against checksums while the copy writes them out. */
-final class Checker extends AutoCloseable {
+private[sparkmerge] final class Checker extends AutoCloseable {
   private val thread: ExecutorService = Executors.newSingleThreadExecutor(Checker.daemon)
 
   /** Checks bytes `from` to `to` of `buffer`, which nothing may change until the check ends. */
@@ -19,7 +19,7 @@ final class Checker extends AutoCloseable {
   }
 }
 
-object Checker {
+private[sparkmerge] object Checker {
 
   /** Waits for a check; a mismatch is thrown as if found here. */
   def await(check: Future[Unit]): Unit =

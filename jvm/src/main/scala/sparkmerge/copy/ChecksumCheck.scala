@@ -16,7 +16,7 @@ import sparkmerge.plan.Piece
  * The file (`.x.crc`) holds the magic `crc\0`, the bytes per checksum, then the CRC32 of each run of that many
  * bytes of the part.
  */
-final class ChecksumCheck private (part: Path, file: Path, sums: DataInputStream, bytesPerSum: Int)
+private[sparkmerge] final class ChecksumCheck private (part: Path, file: Path, sums: DataInputStream, bytesPerSum: Int)
     extends AutoCloseable {
   private val crc = new CRC32
   private var inChunk = 0
@@ -79,7 +79,7 @@ final class ChecksumCheck private (part: Path, file: Path, sums: DataInputStream
     )
 }
 
-object ChecksumCheck {
+private[sparkmerge] object ChecksumCheck {
   private val log = LoggerFactory.getLogger(getClass)
 
   private val Magic = Array[Byte]('c', 'r', 'c', 0)

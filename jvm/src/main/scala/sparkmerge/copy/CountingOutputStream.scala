@@ -3,7 +3,7 @@ package sparkmerge.copy
 import java.io.OutputStream
 
 /** Counts the bytes that pass, and keeps the last, so the merged length can be checked against the plan. */
-final class CountingOutputStream(out: OutputStream) extends OutputStream {
+private[sparkmerge] final class CountingOutputStream(out: OutputStream) extends OutputStream {
   private var written = 0L
   private var lastByte = -1
 

@@ -9,7 +9,7 @@ import sparkmerge.plan.{MergePlan, Piece}
  * uncompressed piece that another piece with data follows, its last byte is looked at, and a missing line break
  * is added or refused. Compressed pieces are joined as they are: their last byte is known only once decoded.
  */
-final class LineEnds(plan: MergePlan) {
+private[sparkmerge] final class LineEnds(plan: MergePlan) {
   private val lastWithData = plan.pieces.lastIndexWhere(_.length > 0)
   private var count = 0
 

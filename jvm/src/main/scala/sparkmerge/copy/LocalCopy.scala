@@ -13,7 +13,7 @@ import sparkmerge.plan.{MergePlan, Piece}
  * the JDK copies every read and write of a heap array through a native buffer of its own; a direct buffer goes
  * to the kernel as it is.
  */
-object LocalCopy {
+private[sparkmerge] object LocalCopy {
 
   // The buffer goes to the page cache in slices of this size, as cat writes: the kernel sizes the pages it
   // allocates by the write, and larger pages are the ones a VM's host takes back first (README, Benchmark).

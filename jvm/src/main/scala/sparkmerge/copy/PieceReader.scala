@@ -12,7 +12,8 @@ import sparkmerge.plan.Piece
  * checksum file, while a [[Prefetcher]] opens the next ones. What the copy strategy and the uploads to an
  * object store have in common.
  */
-final class PieceReader(fs: FileSystem, pieces: IndexedSeq[Piece], bufferBytes: Int) extends AutoCloseable {
+private[sparkmerge] final class PieceReader(fs: FileSystem, pieces: IndexedSeq[Piece], bufferBytes: Int)
+    extends AutoCloseable {
 
   private val buffer = new Array[Byte](bufferBytes)
   private val prefetcher =
@@ -65,7 +66,7 @@ final class PieceReader(fs: FileSystem, pieces: IndexedSeq[Piece], bufferBytes: 
   }
 }
 
-object PieceReader {
+private[sparkmerge] object PieceReader {
   private val PrefetchThreads = 4
   private val PrefetchHeadBytes = 1 << 20
 }

@@ -16,7 +16,8 @@ import sparkmerge.plan.Piece
  * waiting; here the writer finds them ready. Memory stays bounded: at most `window` pieces of at most
  * `headBytes` each are held ahead of the writer.
  */
-final class Prefetcher(fs: FileSystem, pieces: IndexedSeq[Piece], threads: Int, headBytes: Int) extends AutoCloseable {
+private[sparkmerge] final class Prefetcher(fs: FileSystem, pieces: IndexedSeq[Piece], threads: Int, headBytes: Int)
+    extends AutoCloseable {
   import Prefetcher.Opened
 
   private val window = threads * 2
@@ -98,7 +99,7 @@ final class Prefetcher(fs: FileSystem, pieces: IndexedSeq[Piece], threads: Int, 
   }
 }
 
-object Prefetcher {
+private[sparkmerge] object Prefetcher {
 
   /** How long a reader may take to see that it is stopped: an open or a read under way ends first. */
   private val StopSeconds = 30L

@@ -5,7 +5,7 @@ import java.io.{EOFException, InputStream, OutputStream}
 import sparkmerge.plan.Piece
 
 /** A compressed part without its header record: decoded, the record skipped, the rest encoded again. */
-object Recoder {
+private[sparkmerge] object Recoder {
 
   /** Writes the piece's encoded rest to `out`, which stays open; returns the bytes written. */
   def recode(piece: Piece.Recoded, in: InputStream, out: OutputStream, buffer: Array[Byte]): Long = {

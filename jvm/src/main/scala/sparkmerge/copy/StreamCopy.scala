@@ -8,7 +8,7 @@ import sparkmerge.MergeProgress
 import sparkmerge.plan.MergePlan
 
 /** The copy strategy on any file system: each piece read in order and written to one output stream. */
-object StreamCopy {
+private[sparkmerge] object StreamCopy {
 
   /** Writes the plan's pieces to `out`; returns what it wrote. */
   def run(fs: FileSystem, plan: MergePlan, out: OutputStream, bufferBytes: Int, progress: MergeProgress): Copied = {

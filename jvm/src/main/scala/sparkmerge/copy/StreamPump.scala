@@ -3,7 +3,7 @@ package sparkmerge.copy
 import java.io.{InputStream, OutputStream}
 
 /** Moves what is left of a stream to another through one buffer, telling `moved` of each read. */
-object StreamPump {
+private[sparkmerge] object StreamPump {
   def copy(in: InputStream, out: OutputStream, buffer: Array[Byte], moved: Long => Unit): Long = {
     var total = 0L
     var n = in.read(buffer)

@@ -12,7 +12,7 @@ import sparkmerge.parts.{Part, PartFiles}
  * own and become unreadable when joined. Told by extension, and by the first bytes of the first non-empty part
  * for files named without one; parts that each start with a byte-order mark too ([[ByteOrderMarks]]).
  */
-object BinaryFormats {
+private[sparkmerge] object BinaryFormats {
 
   private val Extensions = Seq(".parquet" -> "Parquet", ".orc" -> "ORC", ".avro" -> "Avro")
 

@@ -13,7 +13,7 @@ import sparkmerge.parts.Part
  * first would sit inside the file, glued onto the first field of a row. Such encodings are refused, with the
  * ones that write no mark named; the marked parts of another writer are too.
  */
-object ByteOrderMarks {
+private[sparkmerge] object ByteOrderMarks {
 
   // Longest first: UTF-32LE's mark starts with UTF-16LE's.
   private val Marks: Seq[(Seq[Int], String)] = Seq(

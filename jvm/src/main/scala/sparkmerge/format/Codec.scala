@@ -16,7 +16,7 @@ import sparkmerge.parts.Part
  * (a gzip member after a gzip member is one valid gzip file) can be merged without decoding; the header of a
  * compressed part can only be dropped by decoding it and encoding the rest again.
  */
-sealed abstract class Codec(val name: String, val extension: String, val hadoopClass: String = "") {
+private[sparkmerge] sealed abstract class Codec(val name: String, val extension: String, val hadoopClass: String = "") {
 
   /** For messages: "uncompressed", "gzip-compressed". */
   def describe: String = if (this == Codec.Plain) "uncompressed" else s"$name-compressed"
@@ -28,7 +28,7 @@ sealed abstract class Codec(val name: String, val extension: String, val hadoopC
   def encode(out: OutputStream): OutputStream
 }
 
-object Codec {
+private[sparkmerge] object Codec {
 
   case object Plain extends Codec("none", "") {
     def decode(in: InputStream): InputStream = in

@@ -13,7 +13,12 @@ import sparkmerge.InvalidOptionException
  * and may hold separators and line breaks; a record ends at the line separator outside quotes (a `\n`, with or
  * without a `\r` before it, unless `lineSep` says otherwise). The options keep Spark's names and defaults.
  */
-final case class CsvDialect(sep: Array[Byte], quote: Option[Byte], escape: Option[Byte], lineSep: Option[Array[Byte]]) {
+private[sparkmerge] final case class CsvDialect(
+    sep: Array[Byte],
+    quote: Option[Byte],
+    escape: Option[Byte],
+    lineSep: Option[Array[Byte]]
+) {
 
   /** For messages: "sep ',', quote '\"', escape '\\'". */
   def describe: String = {
@@ -24,7 +29,7 @@ final case class CsvDialect(sep: Array[Byte], quote: Option[Byte], escape: Optio
   }
 }
 
-object CsvDialect {
+private[sparkmerge] object CsvDialect {
 
   val Default: CsvDialect = CsvDialect(Array(','.toByte), Some('"'.toByte), Some('\\'.toByte), None)
 

@@ -14,7 +14,7 @@ import sparkmerge.parts.{Part, PartFiles}
  * Its fields are counted, and so are those of the record after it, which Spark writes with as many: where they
  * differ, the header was not found where the dialect says, and the merge must not guess.
  */
-object HeaderRecord {
+private[sparkmerge] object HeaderRecord {
 
   // A header longer than this is not a header: the part probably is not CSV, or has no line breaks.
   private val MaxBytes = 1 << 20

@@ -4,7 +4,7 @@ package sparkmerge.format
  * Finds where one CSV record ends in bytes, by a [[CsvDialect]], and counts its fields. Inside quotes, a
  * doubled quote is data whatever the escape, as CSV readers (Spark's among them) take it.
  */
-object RecordScan {
+private[sparkmerge] object RecordScan {
 
   /**
    * The end (after its line separator) and the field count of the record that starts at `from` in the first

@@ -14,7 +14,7 @@ import sparkmerge.plan.{MergePlan, Piece, Strategy, UnendedParts}
  * object in the bucket, long enough for a part, is copied by the store; everything else (small parts, compressed
  * parts losing a header, parts from elsewhere) is read here and gathered into uploaded parts, in its place.
  */
-object MultipartCopy {
+private[sparkmerge] object MultipartCopy {
 
   def run(
       source: FileSystem,
@@ -78,7 +78,7 @@ object MultipartCopy {
   private def range(piece: Piece, bucket: String, shortest: Long): Option[(Long, Long)] = {
     val here = Option(piece.path.toUri.getAuthority).contains(bucket) && piece.checksum.isEmpty
     piece match {
-      case Piece.Whole(_, length, _) if here && length >= shortest                 => Some((0L, length))
+      case Piece.Whole(_, length, _, _) if here && length >= shortest              => Some((0L, length))
       case Piece.Tail(_, length, offset, _) if here && length - offset >= shortest => Some((offset, length))
       case _                                                                       => None
     }

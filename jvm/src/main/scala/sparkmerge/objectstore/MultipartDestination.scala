@@ -18,8 +18,12 @@ import sparkmerge.publish.{Destination, HiddenFiles, Leftovers, Publisher, Shutd
  * Without overwrite the completion is conditional, so of two merges racing for one key exactly one wins. Any
  * failure, and a JVM that is stopped, aborts the upload.
  */
-final class MultipartDestination(val target: Path, val fs: FileSystem, store: MultipartStore, limits: PartLimits)
-    extends Destination {
+private[sparkmerge] final class MultipartDestination(
+    val target: Path,
+    val fs: FileSystem,
+    store: MultipartStore,
+    limits: PartLimits
+) extends Destination {
   private val log = LoggerFactory.getLogger(classOf[MultipartDestination])
   private val key = store.key(target)
   private val aborts = new ConcurrentHashMap[String, Runnable]()

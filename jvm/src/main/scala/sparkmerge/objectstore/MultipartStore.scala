@@ -8,7 +8,7 @@ import org.apache.hadoop.fs.Path
  * per AWS SDK (v1 under Hadoop 3.3, v2 under Hadoop 3.4), in the source folders of the Scala line built against
  * that Hadoop; this trait is what the rest of sparkmerge sees of them.
  */
-trait MultipartStore {
+private[sparkmerge] trait MultipartStore {
 
   /** The bucket, as in `s3a://bucket/`. */
   def bucket: String
@@ -38,7 +38,7 @@ trait MultipartStore {
   def uploads(key: String): Seq[(String, Long)]
 }
 
-object MultipartStore {
+private[sparkmerge] object MultipartStore {
 
   sealed trait Completion
 

@@ -30,7 +30,7 @@ import sparkmerge.MergeProgress
  * @param readRange writes bytes `from` until `until` of a part (its path and length) to a stream, for a range
  *                  too short to copy
  */
-final class MultipartWriter(
+private[sparkmerge] final class MultipartWriter(
     store: MultipartStore,
     key: String,
     upload: String,
@@ -153,7 +153,7 @@ final class MultipartWriter(
     catch { case e: ExecutionException => throw e.getCause } // the call's own error, as if made here
 }
 
-object MultipartWriter {
+private[sparkmerge] object MultipartWriter {
   private val BuffersInFlight = 4
   private val StopSeconds = 30L
 

@@ -2,7 +2,7 @@ package sparkmerge.objectstore
 
 import org.apache.hadoop.conf.Configuration
 
-import sparkmerge.InvalidOptionException
+import sparkmerge.{InvalidOptionException, Settings}
 
 /**
  * The sizes a multipart upload must keep, and how much of it runs at once. S3 takes 1 to 10,000 parts, each of
@@ -12,7 +12,7 @@ import sparkmerge.InvalidOptionException
  * @param uploadBytes the size of a part this JVM uploads, gathered from small parts and other bytes it reads
  * @param threads     the copies and uploads under way at once
  */
-final case class PartLimits(
+private[sparkmerge] final case class PartLimits(
     minPart: Long = PartLimits.MinPart,
     maxPart: Long = PartLimits.MaxPart,
     maxParts: Int = PartLimits.MaxParts,
@@ -34,14 +34,14 @@ final case class PartLimits(
   }
 }
 
-object PartLimits {
+private[sparkmerge] object PartLimits {
   val MinPart: Long = 5L << 20
   val MaxPart: Long = 5L << 30
   val MaxParts = 10000
 
-  val MaxPartKey = "sparkmerge.s3.max-part-size"
-  val UploadBytesKey = "sparkmerge.s3.upload-part-size"
-  val ThreadsKey = "sparkmerge.s3.threads"
+  val MaxPartKey: String = Settings.S3MaxPartSize.key
+  val UploadBytesKey: String = Settings.S3UploadPartSize.key
+  val ThreadsKey: String = Settings.S3Threads.key
 
   /** The limits, as the Hadoop configuration (`spark.hadoop.sparkmerge.s3.*` in Spark) sets them. */
   def of(conf: Configuration): PartLimits = {

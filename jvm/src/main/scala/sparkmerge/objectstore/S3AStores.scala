@@ -10,7 +10,7 @@ import org.apache.hadoop.fs.FileSystem
  * makes them: hadoop-aws and the AWS SDK are the cluster's, never bundled here. The calls are compiled against
  * the S3A of the Hadoop each Scala line's Spark ships ([[SdkStore]]: AWS SDK v1 under Hadoop 3.3, v2 under 3.4).
  */
-object S3AStores {
+private[sparkmerge] object S3AStores {
 
   private val ApacheS3A = "org.apache.hadoop.fs.s3a.S3AFileSystem"
 

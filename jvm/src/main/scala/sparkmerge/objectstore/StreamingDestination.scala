@@ -16,7 +16,8 @@ import sparkmerge.publish.{Destination, Publisher, Staged}
  *
  * @param why why the store does not copy the parts itself, for the result's reason
  */
-final class StreamingDestination(val target: Path, val fs: FileSystem, why: String) extends Destination {
+private[sparkmerge] final class StreamingDestination(val target: Path, val fs: FileSystem, why: String)
+    extends Destination {
   private val log = LoggerFactory.getLogger(classOf[StreamingDestination])
 
   def dataFs: FileSystem = fs
@@ -60,7 +61,7 @@ final class StreamingDestination(val target: Path, val fs: FileSystem, why: Stri
     catch { case e: Exception => log.warn(s"sparkmerge: could not abort the upload to $target: ${FirstLine.of(e)}") }
 }
 
-object StreamingDestination {
+private[sparkmerge] object StreamingDestination {
 
   /** Hadoop's name for an output stream that can be dropped before it completes (S3A has them). */
   val Abortable = "fs.capability.outputstream.abortable"

@@ -17,7 +17,7 @@ import sparkmerge.publish.{HiddenFiles, Publisher, ShutdownCleanup}
  * files ([[sparkmerge.publish.Leftovers]]). A merge killed between starting its upload and writing the record
  * leaves an upload nobody claims: the age rule and the bucket's lifecycle rule are left for that one.
  */
-object UploadRecord {
+private[sparkmerge] object UploadRecord {
 
   /** Writes the record of `upload`; should the JVM stop, it goes, after the upload is aborted. */
   def write(fs: FileSystem, target: Path, upload: String): Path = {

@@ -10,9 +10,9 @@ import sparkmerge.publish.Destination
  * any file is written: refuse them all (errorifexists), replace those it writes and leave any other file alone
  * (overwrite, as Spark's dynamic partition overwrite), or skip their values (ignore).
  */
-sealed trait ExistingTargets
+private[sparkmerge] sealed trait ExistingTargets
 
-object ExistingTargets {
+private[sparkmerge] object ExistingTargets {
   case object Refuse extends ExistingTargets
   case object Replace extends ExistingTargets
   case object Skip extends ExistingTargets

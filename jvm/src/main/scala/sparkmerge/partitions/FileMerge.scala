@@ -23,14 +23,15 @@ import sparkmerge.publish.{Destination, Publisher}
  * built of paths, not of file system objects. Each is a whole merge of its own: order, header once, atomic
  * publish.
  */
-sealed trait FileMerge extends Serializable {
+private[sparkmerge] sealed trait FileMerge extends Serializable {
   def target: String
   def options: MergeOptions
   def run(conf: Configuration, progress: MergeProgress): MergeResult
 }
 
 /** A directory of parts written by any job, as [[Merger.merge]] merges it (and deletes it, if asked). */
-final case class DirectoryMerge(source: String, target: String, options: MergeOptions) extends FileMerge {
+private[sparkmerge] final case class DirectoryMerge(source: String, target: String, options: MergeOptions)
+    extends FileMerge {
   def run(conf: Configuration, progress: MergeProgress): MergeResult =
     Merger.merge(source, target, options, conf, progress)
 }
@@ -45,8 +46,12 @@ final case class DirectoryMerge(source: String, target: String, options: MergeOp
  * writer's hidden copies, and deleting thousands of them afterwards, one at a time, took longer than merging
  * them (on a disk that discards freed blocks each delete waits on the device).
  */
-final case class WrittenPartitionMerge(directory: String, header: Option[String], target: String, options: MergeOptions)
-    extends FileMerge {
+private[sparkmerge] final case class WrittenPartitionMerge(
+    directory: String,
+    header: Option[String],
+    target: String,
+    options: MergeOptions
+) extends FileMerge {
 
   def run(conf: Configuration, progress: MergeProgress): MergeResult = {
     val destination = Destination.of(PathArgument.parse(target, "target"), conf)
@@ -81,7 +86,7 @@ final case class WrittenPartitionMerge(directory: String, header: Option[String]
 }
 
 /** `merge`, with `ignore`'s answer for a file that another merge published meanwhile: skipped, not a failure. */
-final case class SkipExisting(merge: FileMerge, qualified: String) extends FileMerge {
+private[sparkmerge] final case class SkipExisting(merge: FileMerge, qualified: String) extends FileMerge {
   def target: String = merge.target
   def options: MergeOptions = merge.options
   def run(conf: Configuration, progress: MergeProgress): MergeResult =

@@ -16,7 +16,7 @@ import sparkmerge.{InvalidOptionException, MergeFailedException}
  * number them. The same RDD keeps the same partitions and reuses its shuffle output; a DataFrame that gives
  * other rows the second time (a random filter, say) is caught where a partition has more rows than counted.
  */
-object FileNumbers {
+private[sparkmerge] object FileNumbers {
 
   /** Spark's own name for the writer option, which splits each task's output; here it splits each file. */
   val MaxRecordsOption = "maxRecordsPerFile"
@@ -39,6 +39,33 @@ object FileNumbers {
         )
       }
     }
+
+  /**
+   * Refuses a template that the partition columns and the limit do not fill exactly: each placeholder a column
+   * or `{n}` for a limit, each column and the limit named once.
+   */
+  def checkTemplate(template: PathTemplate, partitionBy: Seq[String], maxRecords: Option[Long]): Unit = {
+    val text = template.text
+    if (partitionBy.contains(Placeholder))
+      throw new InvalidOptionException(
+        s"{$Placeholder} is the file number in $text, not a column: rename the column '$Placeholder' before " +
+          "partitioning by it"
+      )
+    if (partitionBy.isEmpty && maxRecords.isEmpty)
+      throw new InvalidOptionException(
+        s"path $text has {${template.names.mkString("}, {")}} in it, filled in for many files: give the partition " +
+          s"columns, or $MaxRecordsOption for numbered files {$Placeholder}"
+      )
+    if (maxRecords.isEmpty && template.names.contains(Placeholder))
+      throw new InvalidOptionException(
+        s"path $text has {$Placeholder}, the number of a file of at most N rows, but no $MaxRecordsOption: give " +
+          s"max_records_per_file=N, or take {$Placeholder} out"
+      )
+    template.checkNames(
+      partitionBy ++ maxRecords.map(_ => Placeholder),
+      s"the partition columns and {$Placeholder} for $MaxRecordsOption"
+    )
+  }
 
   /** Zero-padded, so that the files sort in their order: 00001, 00002, ... */
   def name(number: String): String = f"${number.toLong}%05d"

@@ -10,7 +10,7 @@ import org.apache.spark.sql.SparkSession
 import org.slf4j.LoggerFactory
 
 import sparkmerge.writer.JobDescription
-import sparkmerge.{FirstLine, MergeFailedException, MergeProgress, MergeResult, SparkMergeException}
+import sparkmerge.{FirstLine, MergeFailedException, MergeProgress, MergeResult, Settings, SparkMergeException}
 
 /**
  * Runs a set of merges, one file each, on the engine we have: a few at a time on driver threads, or, for many
@@ -20,22 +20,22 @@ import sparkmerge.{FirstLine, MergeFailedException, MergeProgress, MergeResult, 
  * A merge that fails does not stop the others: each file that exists is whole, and once all have ended the
  * first failure is raised, as the engine's own exception.
  */
-object ManyMerges {
+private[sparkmerge] object ManyMerges {
   private val log = LoggerFactory.getLogger(getClass)
 
   /**
-   * How many files merge at once on the driver. The merges wait on the file system more than on the CPU: on 2
-   * cores and a local disk, 1,000 files merged in 14 s on 4 threads, 10 s on 8 and 12 s on 16.
+   * How many files merge at once on the driver. The merges wait on the file system more than on the CPU, so more
+   * threads than cores pay; the measured choice is in docs/benchmarks.md (bench-partitions).
    */
-  val ThreadsConf = "spark.sparkmerge.mergeThreads"
-  val DefaultThreads = 8
+  val ThreadsConf: String = Settings.MergeThreads.key
+  val DefaultThreads: Int = Settings.MergeThreads.default.toInt
 
   /**
    * From how many files on the merges run as a Spark job; 0 never. Unset, never with a local master, whose
    * executor is the driver's own threads (`make bench-partitions`: the job took longer than the threads there).
    */
-  val ExecutorsFromConf = "spark.sparkmerge.executorMergesFrom"
-  val DefaultExecutorsFrom = 256
+  val ExecutorsFromConf: String = Settings.ExecutorMergesFrom.key
+  val DefaultExecutorsFrom: Int = Settings.ExecutorMergesFrom.default.toInt
 
   def run(
       merges: Seq[FileMerge],

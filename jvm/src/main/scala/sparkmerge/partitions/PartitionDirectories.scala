@@ -12,7 +12,7 @@ import sparkmerge.parts.{NaturalOrder, SideEntries}
  * path, in the order of the values. A directory holds either partition directories or data files, never both,
  * and every leaf names the same columns in the same order, as Spark's `partitionBy` writes them.
  */
-object PartitionDirectories {
+private[sparkmerge] object PartitionDirectories {
 
   /** One leaf: its directory, the columns' values as Spark wrote them in the path, and its data files. */
   final case class Leaf(dir: Path, values: Vector[(String, String)], files: Int, bytes: Long) {

@@ -6,7 +6,7 @@ import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.fs.{FileSystem, Path}
 import org.slf4j.LoggerFactory
 
-import sparkmerge.{FirstLine, MergeOptions, MergeProgress, MergeResult, Merger, PathArgument}
+import sparkmerge.{FirstLine, MergeCall, MergeOptions, MergeProgress, MergeResult, PathArgument, Targets}
 import sparkmerge.parts.SideEntries
 import sparkmerge.publish.Destination
 
@@ -23,7 +23,7 @@ import sparkmerge.publish.Destination
  * half way leaves the files published, each whole; the sources of the files not published are kept whatever
  * `deleteSource` says.
  */
-object PartitionedMerge {
+private[sparkmerge] object PartitionedMerge {
   private val log = LoggerFactory.getLogger(getClass)
 
   def merge(
@@ -33,11 +33,18 @@ object PartitionedMerge {
       conf: Configuration = new Configuration(),
       progress: MergeProgress = new MergeProgress()
   ): Seq[MergeResult] = {
-    // Once for the set, before anything runs: a bad option would otherwise fail each file's merge in turn.
-    Merger.readOptions(options, s"the merges into $targetTemplate")
-    val root = PathArgument.parse(source, "source")
+    val call = MergeCall(source, targetTemplate, options)
+    call.targets match {
+      case many: Targets.Template => merge(call, many, conf, progress)
+      case _                      => PathTemplate.parse(targetTemplate); Nil // refuses a target without {column}
+    }
+  }
+
+  /** The merges of `call` into the files of the template `many`, in the order of the values. */
+  def merge(call: MergeCall, many: Targets.Template, conf: Configuration, progress: MergeProgress): Seq[MergeResult] = {
+    val (root, options, template, targetTemplate) = (call.source, call.options, many.template, many.text)
+    val source = root.toString
     val fs = root.getFileSystem(conf)
-    val template = PathTemplate.parse(targetTemplate)
     val leaves = PartitionDirectories.list(fs, fs.makeQualified(root))
     template.checkNames(leaves.head.columns, s"the partitions of $source")
     val targets = template.fillAll(leaves.map(_.values.toMap))

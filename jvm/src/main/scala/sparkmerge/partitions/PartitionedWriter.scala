@@ -6,20 +6,17 @@ import org.apache.hadoop.fs.Path
 import org.apache.spark.sql.{Column, DataFrame, SaveMode}
 import org.apache.spark.sql.functions.{col, monotonically_increasing_id}
 
-import sparkmerge.{InvalidOptionException, MergeOptions, MergeProgress, MergeResult, PathArgument}
+import sparkmerge.{InvalidOptionException, MergeOptions, MergeProgress, MergeResult, PathArgument, Targets, WriteCall}
 import sparkmerge.publish.{Destination, ShutdownCleanup}
-import sparkmerge.writer.{SparkParts, WriteSpec}
+import sparkmerge.writer.SparkParts
 
 /**
  * Many whole files out of one DataFrame: one per partition value (`exports/{country}/recs.csv`), numbered files
  * of at most N records (`recs-{n}.csv`, option `maxRecordsPerFile`), or both.
  *
- * {{{
- * PartitionedWriter.write(df, "exports/{country}.csv", "csv", "overwrite", Map("header" -> "true"), Seq("country"))
- * }}}
- *
- * Spark writes the rows once with `partitionBy`, in parallel, into a hidden directory; each partition directory
- * then merges into its file as `write_single` would make it (rows in order, the header once, atomic publish),
+ * [[sparkmerge.SparkMerge.write]] of a template. Spark writes the rows once with `partitionBy`, in parallel, into
+ * a hidden directory; each partition directory then merges into its file as `write_single` would make it (rows in
+ * order, the header once, atomic publish),
  * a few at a time or as a Spark job ([[ManyMerges]]). The partition columns leave the rows, as with Spark's
  * `partitionBy`, and the values go into the paths as Spark writes them in its directory names.
  *
@@ -27,7 +24,7 @@ import sparkmerge.writer.{SparkParts, WriteSpec}
  * exists; `overwrite` replaces the files it writes and leaves others alone; `ignore` skips the values whose file
  * exists. A failure half way leaves each file that exists whole.
  */
-object PartitionedWriter {
+private[sparkmerge] object PartitionedWriter {
 
   def write(
       df: DataFrame,
@@ -38,35 +35,18 @@ object PartitionedWriter {
       partitionBy: Seq[String] = Nil,
       progress: MergeProgress = new MergeProgress()
   ): Seq[MergeResult] = {
-    val maxRecords = FileNumbers.limit(options, template)
-    val spec = WriteSpec.parse(
-      template,
-      format,
-      mode,
-      options.filterNot(_._1.equalsIgnoreCase(FileNumbers.MaxRecordsOption)),
-      copyAheadConf = "false"
-    )
-    val paths = PathTemplate.parse(template)
-    val columns = partitionColumns(df, partitionBy, template)
-    val placeholders = columns.map(_._2) ++ maxRecords.map(_ => FileNumbers.Placeholder)
-    if (placeholders.isEmpty)
-      throw new InvalidOptionException(
-        s"path $template has {${paths.names.mkString("}, {")}} in it, filled in for many files: give the partition " +
-          s"columns, or ${FileNumbers.MaxRecordsOption} for numbered files {${FileNumbers.Placeholder}}"
-      )
-    if (
-      maxRecords.isEmpty && paths.names
-        .contains(FileNumbers.Placeholder) && !partitionBy.contains(FileNumbers.Placeholder)
-    )
-      throw new InvalidOptionException(
-        s"path $template has {${FileNumbers.Placeholder}}, the number of a file of at most N rows, but no " +
-          s"${FileNumbers.MaxRecordsOption}: give max_records_per_file=N, or take {${FileNumbers.Placeholder}} out"
-      )
-    paths.checkNames(
-      placeholders,
-      s"the partition columns and {${FileNumbers.Placeholder}} for ${FileNumbers.MaxRecordsOption}"
-    )
+    val call = WriteCall(template, format, mode, options, partitionBy)
+    call.targets match {
+      case many: Targets.Template => write(df, call, many, progress)
+      case _                      => PathTemplate.parse(template); Nil // refuses a path without {column}
+    }
+  }
 
+  /** The write of `call` into the files of the template `many`, in the order of the values. */
+  def write(df: DataFrame, call: WriteCall, many: Targets.Template, progress: MergeProgress): Seq[MergeResult] = {
+    val (spec, paths, template, maxRecords) = (call.spec, many.template, many.text, call.maxRecordsPerFile)
+    val columns = partitionColumns(df, call.partitionBy, template)
+    FileNumbers.checkTemplate(paths, call.partitionBy, maxRecords)
     val conf = df.sparkSession.sparkContext.hadoopConfiguration
     val anchor = Destination.of(PathArgument.parse(paths.anchor, "path"), conf)
     anchor.cleanLeftovers()
@@ -154,11 +134,6 @@ object PartitionedWriter {
       throw new InvalidOptionException(
         s"every column of the DataFrame is a partition column, which leaves the files of $template no data: " +
           "partition by fewer columns"
-      )
-    if (partitionBy.contains(FileNumbers.Placeholder))
-      throw new InvalidOptionException(
-        s"{${FileNumbers.Placeholder}} is the file number in $template, not a column: rename the column " +
-          s"'${FileNumbers.Placeholder}' before partitioning by it"
       )
     resolved
   }

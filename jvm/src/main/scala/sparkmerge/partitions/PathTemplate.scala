@@ -10,7 +10,7 @@ import sparkmerge.InvalidOptionException
  * names (`country=a%2Fb` gives `a%2Fb`, a null gives `__HIVE_DEFAULT_PARTITION__`): Spark's own escaping of `/`,
  * `=`, `%`, `'`, control characters and the like, so that no value can make a path leave its folder.
  */
-final case class PathTemplate(text: String, names: Seq[String]) {
+private[sparkmerge] final case class PathTemplate(text: String, names: Seq[String]) {
 
   /** Refuses a template that does not name each of `columns` (of `what`) once, and nothing else. */
   def checkNames(columns: Seq[String], what: String): Unit =
@@ -87,7 +87,7 @@ final case class PathTemplate(text: String, names: Seq[String]) {
     names.map(n => s"$n=${values.getOrElse(n, "")}").mkString("(", ", ", ")")
 }
 
-object PathTemplate {
+private[sparkmerge] object PathTemplate {
   private val Placeholder = """\{([A-Za-z_][A-Za-z0-9_]*)\}""".r
 
   /** Whether `text` names a partition column in braces. */
@@ -98,6 +98,13 @@ object PathTemplate {
     if (names.isEmpty)
       throw new InvalidOptionException(
         s"target $text names no partition column: write it as exports/{country}.csv to get one file per value"
+      )
+    val scheme = text.indexOf("://")
+    val authorityEnd = if (scheme < 0) 0 else Some(text.indexOf('/', scheme + 3)).filter(_ >= 0).getOrElse(text.length)
+    if (text.indexOf('{') < authorityEnd)
+      throw new InvalidOptionException(
+        s"target $text has a placeholder in its scheme or host, which would choose the file system by a value: " +
+          "put the placeholders in the path after the host, s3a://bucket/{country}.csv"
       )
     val rest = Placeholder.replaceAllIn(text, "")
     if (rest.contains('{') || rest.contains('}'))

@@ -20,7 +20,7 @@ import sparkmerge.publish.{Destination, HiddenFiles, Leftovers, ShutdownCleanup}
  * merge that died is no claim ([[Leftovers]] tells, and removes it later). This needs a listing that shows every
  * entry created before it: local disk, HDFS and S3 (strongly consistent since 2020) have one.
  */
-object SetClaim {
+private[sparkmerge] object SetClaim {
 
   /** How long a set waits for the claims of others to go before it is refused. */
   val WaitMillis = 30000L

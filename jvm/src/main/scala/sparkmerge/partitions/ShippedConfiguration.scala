@@ -5,7 +5,7 @@ import java.io.{ObjectInputStream, ObjectOutputStream}
 import org.apache.hadoop.conf.Configuration
 
 /** A Hadoop configuration that travels with a Spark job: Configuration itself is Writable, not Serializable. */
-final class ShippedConfiguration(@transient private var conf: Configuration) extends Serializable {
+private[sparkmerge] final class ShippedConfiguration(@transient private var conf: Configuration) extends Serializable {
   def value: Configuration = conf
 
   private def writeObject(out: ObjectOutputStream): Unit = {

@@ -11,7 +11,7 @@ import sparkmerge.parts.SideEntries
  * like at the top are left out), add up to the leaves'. A rule that skipped a value's directory would otherwise
  * lose its rows while the call succeeds.
  */
-object WrittenData {
+private[sparkmerge] object WrittenData {
   def check(fs: FileSystem, dataDir: Path, leaves: Seq[PartitionDirectories.Leaf], target: String): Unit = {
     val top = dataDir.toUri.getPath.stripSuffix("/")
     var files = 0L

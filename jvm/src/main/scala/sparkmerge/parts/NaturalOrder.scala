@@ -1,7 +1,7 @@
 package sparkmerge.parts
 
 /** Text with its digit runs compared as numbers: `file-2` before `file-10`. */
-object NaturalOrder extends Ordering[String] {
+private[sparkmerge] object NaturalOrder extends Ordering[String] {
   private val Chunk = """\d+|\D+""".r
 
   override def compare(a: String, b: String): Int = {

@@ -6,7 +6,7 @@ import org.apache.hadoop.fs.FileSystem
  * The stores that keep objects, not files: a rename there is a copy of the data and a delete, a read is an HTTP
  * request, and an object appears whole when its upload completes. Known by scheme, as Hadoop names them.
  */
-object ObjectStores {
+private[sparkmerge] object ObjectStores {
 
   private val Schemes = Set("s3a", "s3", "s3n", "gs", "oss", "cosn", "obs")
 

@@ -7,6 +7,11 @@ import org.apache.hadoop.fs.Path
  *
  * @param checksum the checksum file Hadoop's checksummed file system wrote beside it, if there is one
  */
-final case class Part(path: Path, length: Long, blockSize: Long = 0L, checksum: Option[Path] = None) {
+private[sparkmerge] final case class Part(
+    path: Path,
+    length: Long,
+    blockSize: Long = 0L,
+    checksum: Option[Path] = None
+) {
   def name: String = path.getName
 }

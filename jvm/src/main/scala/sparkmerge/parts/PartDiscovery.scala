@@ -17,7 +17,7 @@ import sparkmerge.{
 }
 
 /** Lists the data files of a directory that Spark wrote, in the order they go into the target. */
-object PartDiscovery {
+private[sparkmerge] object PartDiscovery {
 
   /**
    * The parts of `dir`, side entries left out, sorted by [[PartKey]].

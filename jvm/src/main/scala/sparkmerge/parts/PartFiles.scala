@@ -11,7 +11,7 @@ import org.apache.hadoop.fs.{FSDataInputStream, FileSystem, Path}
  * random read of just those bytes. The length the listing gave spares the store's HEAD request. Other file
  * systems open as they always did.
  */
-object PartFiles {
+private[sparkmerge] object PartFiles {
 
   sealed abstract class Policy(val name: String)
 

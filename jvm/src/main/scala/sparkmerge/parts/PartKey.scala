@@ -6,9 +6,9 @@ package sparkmerge.parts
  * writes, `part-00007-<job uuid>-c001.csv` and `part-00007-<job uuid>.c001.csv`, and Hadoop's `part-r-00007`,
  * are understood; any other name follows the parts, in [[NaturalOrder]].
  */
-final case class PartKey(task: Option[BigInt], counter: BigInt, name: String)
+private[sparkmerge] final case class PartKey(task: Option[BigInt], counter: BigInt, name: String)
 
-object PartKey {
+private[sparkmerge] object PartKey {
 
   // The task number right after "part-"; the file counter is the last "-cNNN" or ".cNNN" before the extensions.
   private val SparkPart = """part-(?:[rm]-)?(\d+)(.*)""".r

@@ -10,14 +10,14 @@ import org.apache.hadoop.fs.{FileSystem, Path, RawLocalFileSystem}
  * host is written: `hdfs://localhost:8020` and `hdfs://127.0.0.1:8020`), and the path with every link
  * resolved. Two paths compared by their text can be apart and the same file; compared this way they cannot.
  */
-final case class RealLocation(store: String, path: String) {
+private[sparkmerge] final case class RealLocation(store: String, path: String) {
 
   /** This location is `dir` or lies below it. */
   def within(dir: RealLocation): Boolean =
     store == dir.store && (path == dir.path || path.startsWith(dir.path.stripSuffix("/") + "/"))
 }
 
-object RealLocation {
+private[sparkmerge] object RealLocation {
 
   def of(fs: FileSystem, path: Path): RealLocation = DataFileSystem.of(fs) match {
     case local: RawLocalFileSystem => RealLocation("file", realLocal(local.pathToFile(path).toPath))

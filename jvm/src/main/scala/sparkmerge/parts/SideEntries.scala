@@ -4,7 +4,7 @@ package sparkmerge.parts
  * The entries a Spark or Hadoop write leaves beside its data, which are never part of the merged file:
  * `_SUCCESS`, `_committed_*`, `_started_*`, `_temporary`, `.spark-staging-*`, `.part-00000.crc`.
  */
-object SideEntries {
+private[sparkmerge] object SideEntries {
 
   /** A file that is no data: as Hadoop's own input formats have it, anything hidden behind `_` or `.`, and `.crc`. */
   def isSide(name: String): Boolean =

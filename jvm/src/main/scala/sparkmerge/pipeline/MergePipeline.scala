@@ -17,7 +17,7 @@ import sparkmerge.publish.{Destination, Staged}
  * Nothing reaches the target before the publish step, and a failure before it leaves target and sources as
  * they were.
  */
-object MergePipeline {
+private[sparkmerge] object MergePipeline {
   private val log = LoggerFactory.getLogger(getClass)
 
   def run(

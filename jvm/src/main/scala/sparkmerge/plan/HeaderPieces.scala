@@ -7,7 +7,7 @@ import sparkmerge.format.{Codec, CsvDialect, HeaderRecord}
 import sparkmerge.parts.Part
 
 /** Parts that each start with the same header record: the first keeps it, the others lose it. */
-object HeaderPieces {
+private[sparkmerge] object HeaderPieces {
 
   def of(fs: FileSystem, parts: Vector[Part], codec: Codec, dialect: CsvDialect): Vector[Piece] = {
     // 0-byte parts (an empty task's output) add nothing and have no header to compare.

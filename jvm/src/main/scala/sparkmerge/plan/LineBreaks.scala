@@ -12,14 +12,14 @@ import sparkmerge.InvalidOptionException
  * @param add       add it where it is missing (the default: every line stays whole, at the cost of bytes the
  *                  parts did not have); or refuse the merge, naming the part
  */
-final case class LineBreaks(separator: String, add: Boolean) {
+private[sparkmerge] final case class LineBreaks(separator: String, add: Boolean) {
   def bytes: Array[Byte] = separator.getBytes(java.nio.charset.StandardCharsets.US_ASCII)
 
   def describe: String =
     s"${if (add) "add" else "refuse"} a missing '${separator.replace("\r", "\\r").replace("\n", "\\n")}'"
 }
 
-object LineBreaks {
+private[sparkmerge] object LineBreaks {
 
   val Policies: Seq[String] = Seq("add", "refuse")
 

@@ -14,7 +14,7 @@ import sparkmerge.format.Codec
  * @param reason why this strategy, in words for the log and the result
  * @param lineBreaks what to do where a part's last line has no line break; None where none can lack one
  */
-final case class MergePlan(
+private[sparkmerge] final case class MergePlan(
     target: Path,
     pieces: Vector[Piece],
     strategy: Strategy,
@@ -42,7 +42,7 @@ final case class MergePlan(
     val lines = pieces.map { piece =>
       val checked = piece.checksum.fold("")(_ => ", checked")
       piece match {
-        case Piece.Whole(path, length, _)                => s"  whole   $path ($length bytes$checked)"
+        case Piece.Whole(path, length, _, _)             => s"  whole   $path ($length bytes$checked)"
         case Piece.Tail(path, length, offset, _)         => s"  from $offset $path ($length bytes$checked)"
         case Piece.Recoded(path, length, drop, codec, _) =>
           s"  recode  $path (${codec.name}, drop $drop of $length bytes$checked)"

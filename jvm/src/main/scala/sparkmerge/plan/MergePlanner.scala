@@ -14,7 +14,7 @@ import sparkmerge.publish.Destination
  * each part contributes and the strategy. Reads only the first bytes of parts, never their data. Every plan,
  * the one that replaces a refused concat included, comes from here, final.
  */
-object MergePlanner {
+private[sparkmerge] object MergePlanner {
   private val log = LoggerFactory.getLogger(getClass)
 
   /** The plan for `parts` (listed from `request.directory`) into the destination's target. */
@@ -23,7 +23,7 @@ object MergePlanner {
     val inputs = request.leading ++ parts
     BinaryFormats.refuse(request.fs, inputs)
     val codec = Codec.common(inputs)
-    val pieces = request.leading.map(whole) ++
+    val pieces = request.leading.map(part => Piece.Whole(part.path, part.length, part.checksum, files = 0)) ++
       (if (request.headers) HeaderPieces.of(request.fs, parts, codec, request.dialect) else parts.map(whole))
     val allWhole = pieces.forall(_.isInstanceOf[Piece.Whole])
     val breaks = if (codec == Codec.Plain) request.lineBreaks else None

@@ -18,7 +18,7 @@ import sparkmerge.parts.Part
  * @param lineBreaks what to do where a part's last line has no line break; None for parts Spark just wrote
  * @param resumable  the start of the merged file, written while the parts were: used if the plan starts with it
  */
-final case class MergeRequest(
+private[sparkmerge] final case class MergeRequest(
     fs: FileSystem,
     directory: Path,
     leading: Vector[Part] = Vector.empty,

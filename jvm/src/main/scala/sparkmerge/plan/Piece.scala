@@ -5,7 +5,7 @@ import org.apache.hadoop.fs.Path
 import sparkmerge.format.Codec
 
 /** One stretch of the merged file, taken from one input file. */
-sealed trait Piece {
+private[sparkmerge] sealed trait Piece {
   def path: Path
 
   /** The input file's length on the file system. */
@@ -21,10 +21,15 @@ sealed trait Piece {
   def checksum: Option[Path] = None
 }
 
-object Piece {
+private[sparkmerge] object Piece {
 
-  /** The whole file, byte for byte. */
-  final case class Whole(path: Path, length: Long, override val checksum: Option[Path] = None) extends Piece {
+  /** The whole file, byte for byte; a file that is not the caller's data (a rendered header) stands for none. */
+  final case class Whole(
+      path: Path,
+      length: Long,
+      override val checksum: Option[Path] = None,
+      override val files: Int = 1
+  ) extends Piece {
     def contributes: Option[Long] = Some(length)
   }
 

@@ -10,7 +10,7 @@ import sparkmerge.parts.{Part, PartFiles}
  * The parts whose last byte is not the line break, found before a concat or a copy by the store, which join
  * whole ranges of the parts and could add nothing. One read of one byte a part, a few at a time: on HDFS each is a round trip to a DataNode.
  */
-object UnendedParts {
+private[sparkmerge] object UnendedParts {
 
   private val Threads = 8
 

@@ -17,7 +17,7 @@ import sparkmerge.plan.MergePlan
  * destination writes a multipart upload and publishes by completing it
  * ([[sparkmerge.objectstore.MultipartDestination]]).
  */
-trait Destination {
+private[sparkmerge] trait Destination {
 
   /** The final path, qualified. */
   def target: Path
@@ -77,7 +77,7 @@ trait Destination {
   }
 }
 
-object Destination {
+private[sparkmerge] object Destination {
 
   def of(target: Path, conf: Configuration): Destination = {
     val fs = target.getFileSystem(conf)

@@ -7,7 +7,8 @@ import sparkmerge.copy.Copied
 import sparkmerge.plan.MergePlan
 
 /** A target on any Hadoop file system that renames in place (HDFS, and others): written through its streams. */
-final class FileSystemDestination(val target: Path, val fs: FileSystem) extends RenamingDestination {
+private[sparkmerge] final class FileSystemDestination(val target: Path, val fs: FileSystem)
+    extends RenamingDestination {
 
   def dataFs: FileSystem = fs
 

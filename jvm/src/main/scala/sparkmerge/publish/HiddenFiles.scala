@@ -17,7 +17,7 @@ import org.apache.hadoop.fs.Path
  * another suffix or of another type, is never taken for ours. A target name too long to fit in such a name (file
  * systems allow 255 bytes) is cut and ends in a hash of the whole name, so that any target that fits can be written.
  */
-object HiddenFiles {
+private[sparkmerge] object HiddenFiles {
 
   /** What a merge makes beside its target: the suffix of its name and whether it is a directory. */
   sealed abstract class Kind(val suffix: String, val directory: Boolean)

@@ -15,7 +15,7 @@ import sparkmerge.FirstLine
  * place. A file is left alone while its merge may still run: one that a merge of this JVM works in, or one of
  * a live process on this host; one from another host, until it is [[StaleAfterMillis]] old.
  */
-object Leftovers {
+private[sparkmerge] object Leftovers {
   private val log = LoggerFactory.getLogger(getClass)
 
   val StaleAfterMillis: Long = 24L * 60 * 60 * 1000

@@ -18,7 +18,7 @@ import sparkmerge.plan.{MergePlan, Piece}
  * @param fs  the caller's (checksummed) local file system, for deletes
  * @param raw the raw local file system under it, for the data
  */
-final class LocalFileDestination(val target: Path, val fs: FileSystem, val raw: RawLocalFileSystem)
+private[sparkmerge] final class LocalFileDestination(val target: Path, val fs: FileSystem, val raw: RawLocalFileSystem)
     extends RenamingDestination {
   private val log = LoggerFactory.getLogger(classOf[LocalFileDestination])
 

@@ -9,7 +9,7 @@ import java.nio.file.Files
  * The process that made a hidden file: its pid and a hash of its host's name, enough to tell on the same host
  * whether it is still running. From another host nothing can be told but the file's age.
  */
-final case class Owner(pid: Long, host: String) {
+private[sparkmerge] final case class Owner(pid: Long, host: String) {
 
   def tag: String = s"$pid-$host"
 
@@ -18,7 +18,7 @@ final case class Owner(pid: Long, host: String) {
     host == Owner.self.host && pid != Owner.self.pid && Owner.proc.isDirectory && !Owner.running(pid)
 }
 
-object Owner {
+private[sparkmerge] object Owner {
 
   private val proc = new File("/proc")
 

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory
 import sparkmerge.{InvalidLayoutException, TargetExistsException}
 
 /** What every destination checks of a target before it writes one, and how it throws a hidden file away. */
-object Publisher {
+private[sparkmerge] object Publisher {
   private val log = LoggerFactory.getLogger(getClass)
 
   /** Fails early, before any data moves, on a target that may not be written. */

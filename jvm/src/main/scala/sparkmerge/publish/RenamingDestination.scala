@@ -15,7 +15,7 @@ import sparkmerge.plan.{MergePlan, Piece}
  * into place ([[place]]). Any failure before the rename removes the hidden file, and so does a JVM that is
  * stopped ([[ShutdownCleanup]]).
  */
-abstract class RenamingDestination extends Destination {
+private[sparkmerge] abstract class RenamingDestination extends Destination {
   private val log = LoggerFactory.getLogger(classOf[RenamingDestination])
 
   /** Writes the pieces into `file`, new or (for a resumed plan) holding the first piece. */

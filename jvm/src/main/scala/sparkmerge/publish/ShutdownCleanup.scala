@@ -17,7 +17,7 @@ import sparkmerge.MergeFailedException
  * and says so: an HDFS concat has joined the parts already. Hadoop's own hook closes the file systems; this one
  * runs before it, by a higher priority. A JVM killed outright runs no hook: [[Leftovers]] is for that.
  */
-object ShutdownCleanup {
+private[sparkmerge] object ShutdownCleanup {
 
   private val HookPriority = FileSystem.SHUTDOWN_HOOK_PRIORITY + 10
 

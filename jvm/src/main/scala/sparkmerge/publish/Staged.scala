@@ -3,7 +3,7 @@ package sparkmerge.publish
 import org.apache.hadoop.fs.{FSDataOutputStream, Path}
 
 /** The merged bytes, whole and checked, waiting to be published at the target. */
-sealed trait Staged {
+private[sparkmerge] sealed trait Staged {
   def path: Path
   def length: Long
 
@@ -11,7 +11,7 @@ sealed trait Staged {
   def lineBreaksAdded: Int = 0
 }
 
-object Staged {
+private[sparkmerge] object Staged {
 
   /**
    * A hidden copy: if it cannot be published it is thrown away, and the sources still hold everything.

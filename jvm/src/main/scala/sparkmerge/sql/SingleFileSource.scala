@@ -15,12 +15,11 @@ import org.apache.spark.sql.sources.{
 }
 import org.apache.spark.sql.types.StructType
 
-import sparkmerge.{InvalidOptionException, MergeResult, SingleFileWriter}
-import sparkmerge.partitions.{PartitionedWriter, PathTemplate}
+import sparkmerge.{InvalidOptionException, MergeResults, SparkMerge, WriteCall}
 
 /**
  * `format("sparkmerge")`: the DataFrame writer of every Spark client (Scala, Java, R, SQL, and Python on Spark
- * Connect, which has no JVM of its own to call the engine in) writes ONE file through [[SingleFileWriter]]:
+ * Connect, which has no JVM of its own to call the engine in) writes ONE file through [[SparkMerge.write]]:
  *
  * {{{
  * df.write.format("sparkmerge").option("format", "csv").option("header", "true").mode("overwrite")
@@ -28,9 +27,10 @@ import sparkmerge.partitions.{PartitionedWriter, PathTemplate}
  * }}}
  *
  * `format` is the inner format (csv by default); every other option goes to it. `partitionBy("country")` with
- * `{country}` in the path, and `option("maxRecordsPerFile", n)` with `{n}`, write many files
- * ([[sparkmerge.partitions.PartitionedWriter]]). A write that gives `option("result", id)` leaves its
- * [[MergeResult]]s in the driver, and `spark.read.format("sparkmerge").option("result", id).load()` reads them
+ * `{country}` in the path, and `option("maxRecordsPerFile", n)` with `{n}`, write many files. `saveMode` names
+ * the mode in write_single's words (`errorifexists`, `overwrite`, `ignore`, `append`) where a client would
+ * rather not map them to Spark's (`.mode()` gives it otherwise). A write that gives `option("result", id)` leaves
+ * its [[MergeResults]] in the driver, and `spark.read.format("sparkmerge").option("result", id).load()` reads them
  * back, a row per file: a write returns nothing to a Connect client.
  */
 class SingleFileSource extends DataSourceRegister with CreatableRelationProvider with RelationProvider {
@@ -51,16 +51,13 @@ class SingleFileSource extends DataSourceRegister with CreatableRelationProvider
     }
     val format = SingleFileSource.find(options, SingleFileSource.FormatOption).getOrElse("csv")
     val inner = options.filterNot { case (key, _) => SingleFileSource.OwnOptions(key.toLowerCase(Locale.ROOT)) }
-    val saveMode = mode.name.toLowerCase(Locale.ROOT)
+    val saveMode = SingleFileSource.find(options, SingleFileSource.SaveModeOption).getOrElse(mode.name)
     // df.write.partitionBy(...) reaches a source like this one as an option of Spark's.
     val partitionBy = SingleFileSource
       .find(options, DataSourceUtils.PARTITIONING_COLUMNS_KEY)
       .map(DataSourceUtils.decodePartitioningColumns)
       .getOrElse(Nil)
-    val results =
-      if (partitionBy.nonEmpty || PathTemplate.isTemplate(path))
-        PartitionedWriter.write(data, path, format, saveMode, inner, partitionBy)
-      else Seq(SingleFileWriter.write(data, path, format, saveMode, inner))
+    val results = SparkMerge.write(data, WriteCall(path, format, saveMode, inner, partitionBy))
     SingleFileSource.find(options, SingleFileSource.ResultOption).foreach(ResultBoard.post(_, results))
     new ResultRelation(sqlContext, results)
   }
@@ -86,10 +83,17 @@ object SingleFileSource {
   val Name: String = "sparkmerge"
   val FormatOption: String = "format"
   val ResultOption: String = "result"
+  val SaveModeOption: String = "saveMode"
 
   /** Options of ours, not the inner format's: Spark passes the path among the options too. */
   private val OwnOptions =
-    Set("path", FormatOption, ResultOption, DataSourceUtils.PARTITIONING_COLUMNS_KEY.toLowerCase(Locale.ROOT))
+    Set(
+      "path",
+      FormatOption,
+      ResultOption,
+      SaveModeOption.toLowerCase(Locale.ROOT),
+      DataSourceUtils.PARTITIONING_COLUMNS_KEY.toLowerCase(Locale.ROOT)
+    )
 
   /** The options as the caller spelled them (`lineSep`), where Spark hands them over lower-cased. */
   private def originalKeys(parameters: Map[String, String]): Map[String, String] = parameters match {
@@ -102,9 +106,9 @@ object SingleFileSource {
 }
 
 /** A write's results as a relation of a row per file. */
-private class ResultRelation(override val sqlContext: SQLContext, results: Seq[MergeResult])
+private class ResultRelation(override val sqlContext: SQLContext, results: MergeResults)
     extends BaseRelation
     with TableScan {
   override def schema: StructType = ResultRows.Schema
-  override def buildScan(): RDD[Row] = sqlContext.sparkContext.parallelize(results.map(ResultRows.row), 1)
+  override def buildScan(): RDD[Row] = sqlContext.sparkContext.parallelize(ResultRows.rows(results), 1)
 }

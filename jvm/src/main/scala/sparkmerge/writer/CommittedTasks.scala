@@ -8,7 +8,7 @@ import java.nio.file.{Files, Path => NioPath}
  * final files until the job's commit moves them by name into the output directory. Another committer leaves
  * nothing of this, and then no task is ever found.
  */
-final class CommittedTasks(outputDir: NioPath) {
+private[sparkmerge] final class CommittedTasks(outputDir: NioPath) {
 
   // The attempt directory and the job's name, known from the first committed task: from then on each question
   // is one lookup, not a listing of thousands of directories.
@@ -30,7 +30,7 @@ final class CommittedTasks(outputDir: NioPath) {
       .collectFirst { case (attemptDir, CommittedTasks.TaskDir(name, _)) => attemptDir -> name }
 }
 
-object CommittedTasks {
+private[sparkmerge] object CommittedTasks {
   private val TaskDir = "task_(.+)_m_(\\d+)".r
 
   private def directories(dir: NioPath): Seq[NioPath] =

@@ -25,7 +25,13 @@ import sparkmerge.plan.Piece
  * @param outputDir the directory the job writes to
  * @param file      the file to copy into; it must not exist
  */
-final class CopyAhead(fs: RawLocalFileSystem, first: Vector[Part], outputDir: Path, file: Path, bufferBytes: Int) {
+private[sparkmerge] final class CopyAhead(
+    fs: RawLocalFileSystem,
+    first: Vector[Part],
+    outputDir: Path,
+    file: Path,
+    bufferBytes: Int
+) {
   private val log = LoggerFactory.getLogger(classOf[CopyAhead])
   private val tasks = new CommittedTasks(fs.pathToFile(outputDir).toPath)
   private val out = new DirectAppend(fs.pathToFile(file).toPath, bufferBytes)
@@ -51,7 +57,7 @@ final class CopyAhead(fs: RawLocalFileSystem, first: Vector[Part], outputDir: Pa
   def copyCommitted(): Int = {
     if (!broken)
       try {
-        if (pieces.isEmpty) first.foreach(part => append(part, part.path, part.checksum))
+        if (pieces.isEmpty) first.foreach(part => append(part, part.path, part.checksum, files = 0))
         var committed = tasks.of(nextPartition)
         while (committed.isDefined && !stopping) {
           PartDiscovery
@@ -89,11 +95,11 @@ final class CopyAhead(fs: RawLocalFileSystem, first: Vector[Part], outputDir: Pa
     }
 
   /** Appends `part`, checked against its checksum file, recorded as the piece it will be once the job commits. */
-  private def append(part: Part, path: Path, checksum: Option[Path]): Unit = {
+  private def append(part: Part, path: Path, checksum: Option[Path], files: Int = 1): Unit = {
     val in = FileChannel.open(fs.pathToFile(part.path).toPath)
     val check = ChecksumCheck.of(fs, Piece.Whole(part.path, part.length, part.checksum))
     try {
-      val piece = Piece.Whole(path, out.append(in, check), checksum)
+      val piece = Piece.Whole(path, out.append(in, check), checksum, files)
       check.foreach(_.finish())
       pieces :+= piece
       bytes += piece.length
@@ -104,6 +110,6 @@ final class CopyAhead(fs: RawLocalFileSystem, first: Vector[Part], outputDir: Pa
   }
 }
 
-object CopyAhead {
+private[sparkmerge] object CopyAhead {
   private val PollMillis = 50L
 }

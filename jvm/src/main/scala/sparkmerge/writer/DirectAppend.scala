@@ -18,7 +18,7 @@ import sparkmerge.copy.ChecksumCheck
  * (README, Benchmark). Direct writes need aligned buffers, offsets and lengths, so data goes out in whole
  * buffers and only what is left at the end goes through the page cache.
  */
-final class DirectAppend(file: NioPath, bufferBytes: Int) {
+private[sparkmerge] final class DirectAppend(file: NioPath, bufferBytes: Int) {
   private val cached = FileChannel.open(file, CREATE_NEW, WRITE)
   private val aligned = DirectAppend.aligned(bufferBytes)
   // Direct writes only from an aligned buffer: from any other the kernel refuses them.
@@ -60,7 +60,7 @@ final class DirectAppend(file: NioPath, bufferBytes: Int) {
   }
 }
 
-object DirectAppend {
+private[sparkmerge] object DirectAppend {
   private val Alignment = 4096
 
   // By reflection: the 2.12 build compiles against Java 8, which has neither (both came with Java 9 and 10).

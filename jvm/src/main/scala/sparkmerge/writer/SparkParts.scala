@@ -15,7 +15,7 @@ import sparkmerge.publish.{Destination, LocalFileDestination, Publisher}
  * written without one, so none has to be cut out, compressed or not. On local disk, the parts of finished tasks
  * are copied into the merged file while Spark writes the others ([[CopyAhead]]).
  */
-object SparkParts {
+private[sparkmerge] object SparkParts {
 
   def write(df: DataFrame, spec: WriteSpec, destination: Destination, work: Path, bufferBytes: Int): MergeRequest = {
     if (!destination.fs.mkdirs(work))

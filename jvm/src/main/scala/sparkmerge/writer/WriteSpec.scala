@@ -4,7 +4,7 @@ import java.util.Locale
 
 import org.apache.spark.sql.SaveMode
 
-import sparkmerge.{InvalidOptionException, UnsupportedFormatException}
+import sparkmerge.{InvalidOptionException, Settings, UnsupportedFormatException}
 import sparkmerge.format.{ByteOrderMarks, Codec}
 
 /**
@@ -17,7 +17,7 @@ import sparkmerge.format.{ByteOrderMarks, Codec}
  * @param dataOptions the caller's options for the parts, without `header`
  * @param copyAhead   copy the parts of finished tasks while Spark writes the others (local disk only)
  */
-final case class WriteSpec(
+private[sparkmerge] final case class WriteSpec(
     format: String,
     mode: SaveMode,
     header: Boolean,
@@ -27,13 +27,13 @@ final case class WriteSpec(
   def overwrite: Boolean = mode == SaveMode.Overwrite
 }
 
-object WriteSpec {
+private[sparkmerge] object WriteSpec {
 
   /** Formats whose parts are lines of text, which join into one valid file. */
   val LineFormats: Seq[String] = Seq("csv", "json", "text")
 
   /** The session setting that turns copying ahead off: the way out, should a committer confuse it. */
-  val CopyAheadConf = "spark.sparkmerge.copyAhead"
+  val CopyAheadConf: String = Settings.CopyAhead.key
 
   private val Modes: Seq[(String, SaveMode)] = Seq(
     "errorifexists" -> SaveMode.ErrorIfExists,
@@ -73,7 +73,7 @@ object WriteSpec {
   }
 
   /** A flag as Spark reads one (CSVOptions.getBool): `true` or `false`, in any case; anything else is refused. */
-  private def flag(name: String, value: String, target: String): Boolean =
+  private[sparkmerge] def flag(name: String, value: String, target: String): Boolean =
     value.toLowerCase(Locale.ROOT) match {
       case "true"  => true
       case "false" => false

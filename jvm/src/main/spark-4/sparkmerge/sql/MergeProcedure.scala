@@ -8,14 +8,13 @@ import org.apache.spark.sql.connector.catalog.procedures.{BoundProcedure, Proced
 import org.apache.spark.sql.connector.read.{LocalScan, Scan}
 import org.apache.spark.sql.types.{BooleanType, DataTypes, StringType, StructType}
 
-import sparkmerge.{InvalidOptionException, MergeOptions, MergeProgress, Merger}
-import sparkmerge.partitions.{PartitionedMerge, PathTemplate}
+import sparkmerge.{InvalidOptionException, MergeCall, MergeOptions, SparkMerge}
 
 /**
  * `CALL sparkmerge.system.merge(source => 'dir', target => 'out.csv', header => true, overwrite => false,
  * delete_source => false, missing_newline => 'add', options => map('sep', ';'))`: the merge of the Python
- * `merge()`, answering one row of its result ([[ResultRows]]); a target with `{column}` in it gives one file per
- * partition value ([[PartitionedMerge]]) and a row for each.
+ * `merge()` through [[SparkMerge.merge]], answering a row per file ([[ResultRows]]): one for one target, one for
+ * each partition value of a target with `{column}` in it.
  */
 object MergeProcedure extends UnboundProcedure with BoundProcedure {
   val Name: String = "merge"
@@ -56,17 +55,20 @@ object MergeProcedure extends UnboundProcedure with BoundProcedure {
       missingNewline = input.getUTF8String(5).toString
     )
     val conf = SparkSession.active.sparkContext.hadoopConfiguration
-    val (source, target) = (input.getUTF8String(0).toString, input.getUTF8String(1).toString)
-    val results =
-      if (PathTemplate.isTemplate(target)) PartitionedMerge.merge(source, target, options, conf, new MergeProgress())
-      else Seq(Merger.merge(source, target, options, conf, new MergeProgress()))
-    Collections.singletonList[Scan](Answer(results.map(ResultRows.internalRow).toArray)).iterator()
+    val call = MergeCall(input.getUTF8String(0).toString, input.getUTF8String(1).toString, options)
+    val results = SparkMerge.merge(call, conf)
+    Collections.singletonList[Scan](Answer(ResultRows.internalRows(results).toArray)).iterator()
   }
 
   private def stringMap(input: InternalRow, i: Int): Map[String, String] = {
     val map = input.getMap(i)
     (0 until map.numElements()).map { k =>
-      map.keyArray().getUTF8String(k).toString -> map.valueArray().getUTF8String(k).toString
+      val key = map.keyArray().getUTF8String(k).toString
+      if (map.valueArray().isNullAt(k))
+        throw new InvalidOptionException(
+          s"option '$key' of CALL sparkmerge.system.$Name has no value (NULL): give it one, or leave it out"
+        )
+      key -> map.valueArray().getUTF8String(k).toString
     }.toMap
   }
 

@@ -81,7 +81,7 @@ class PartitionedMergeSuite extends AnyFunSuite with Matchers with LocalFiles {
       path("out/{country}.csv"),
       MergeOptions(),
       conf
-    )).getMessage should include("PartitionedMerge")
+    )).getMessage should include("SparkMerge.merge")
     exists("out") shouldBe false
   }
 

@@ -133,7 +133,7 @@ class PartitionedWriterSuite extends AnyFunSuite with Matchers with LocalFiles w
       .getMessage should include("at least 1")
     the[InvalidOptionException]
       .thrownBy(SingleFileWriter.write(rows, path("out/{country}.csv")))
-      .getMessage should include("partition_by")
+      .getMessage should include("give the partition columns")
     the[InvalidOptionException]
       .thrownBy(write(rows, "out/{country}-{n}.csv"))
       .getMessage should include("give max_records_per_file=N")

@@ -45,6 +45,22 @@ class MergePlanSuite extends AnyFunSuite with Matchers with LocalFiles {
     pieces.last shouldBe Piece.Tail(hadoopPath("src/part-00003.csv"), 12, 8)
   }
 
+  test("a rendered header goes first and is no file of the caller's: the pieces stand for the parts alone") {
+    write("header/header.csv", "id,name\n")
+    write("src/part-00000.csv", "1,a\n")
+    write("src/part-00001.csv", "2,b\n")
+    val fs = DataFileSystem.of(localFs)
+    val leading = PartDiscovery.list(fs, hadoopPath("header"))
+    val p = MergePlanner.plan(
+      MergeRequest(fs, hadoopPath("src"), leading),
+      PartDiscovery.list(fs, hadoopPath("src")),
+      Destination.of(hadoopPath("out.csv"), conf)
+    )
+    p.pieces.map(_.path.getName) shouldBe Seq("header.csv", "part-00000.csv", "part-00001.csv")
+    p.pieces.map(_.files).sum shouldBe p.files
+    p.files shouldBe 2
+  }
+
   test("a header is a CSV record: a line break inside quotes does not end it") {
     val header = "\"a\nb\",\"x\\\"\ny\",\"p\"\"\nq\"\n"
     write("src/part-00000.csv", header + "1,2,3\n")

@@ -50,6 +50,18 @@ class SingleFileSourceSuite extends AnyFunSuite with Matchers with LocalFiles wi
     listing() shouldBe Seq("out.csv")
   }
 
+  test("option saveMode names the mode in write_single's words, checked as write_single checks it") {
+    write("out.csv", "old\n")
+    rows.write.format("sparkmerge").option("saveMode", "ignore").save(path("out.csv"))
+    read("out.csv") shouldBe "old\n"
+    val unknown = the[InvalidOptionException] thrownBy
+      rows.write.format("sparkmerge").option("saveMode", "upsert").save(path("out.csv"))
+    unknown.getMessage should include("not 'upsert'")
+    rows.write.format("sparkmerge").option("SAVEMODE", "overwrite").save(path("out.csv"))
+    read("out.csv").split("\n") should have length 3000
+    listing() shouldBe Seq("out.csv")
+  }
+
   test("a write's result is read back by its id, as one row") {
     val id = UUID.randomUUID().toString
     rows.write.format("sparkmerge").option("result", id).option("header", "true").save(path("out.csv"))

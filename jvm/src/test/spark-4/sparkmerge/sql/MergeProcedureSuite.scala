@@ -48,12 +48,28 @@ class MergeProcedureSuite extends AnyFunSuite with Matchers with LocalFiles with
   test("refusals are the engine's exceptions, and the target is untouched") {
     parts()
     write("out.csv", "old\n")
-    val exists = the[TargetExistsException] thrownBy call(s"source => '${path("src")}', target => '${path("out.csv")}'")
-    exists.getMessage should include(path("out.csv"))
+    val taken = the[TargetExistsException] thrownBy call(s"source => '${path("src")}', target => '${path("out.csv")}'")
+    taken.getMessage should include(path("out.csv"))
     an[SourceNotFoundException] should be thrownBy call(s"source => '${path("nowhere")}', target => '${path("b.csv")}'")
     val missing = the[InvalidOptionException] thrownBy call(s"source => NULL, target => '${path("b.csv")}'")
     missing.getMessage should include("source must not be NULL")
+    val noValue = the[InvalidOptionException] thrownBy
+      call(s"source => '${path("src")}', target => '${path("b.csv")}', options => map('sep', NULL)")
+    noValue.getMessage should include("option 'sep'")
     read("out.csv") shouldBe "old\n"
+    exists("b.csv") shouldBe false
+  }
+
+  test("a call of a template answers a row per file, each with the template") {
+    write("byv/v=1/part-00000.csv", "a\n")
+    write("byv/v=2/part-00000.csv", "b\n")
+    val rows = call(s"source => '${path("byv")}', target => '${path("out/{v}.csv")}'")
+
+    rows.map(_.getAs[String]("target")).map(_.takeRight(9)) shouldBe Seq("out/1.csv", "out/2.csv")
+    rows.map(_.getAs[String]("template")).distinct shouldBe Seq(path("out/{v}.csv"))
+    parts()
+    val one = call(s"source => '${path("src")}', target => '${path("one.csv")}'")
+    one.map(row => row.isNullAt(row.fieldIndex("template"))) shouldBe Seq(true)
   }
 
   test("an unknown procedure names the one there is") {
