@@ -1,4 +1,4 @@
-"""The benchmark's results as a Markdown table (for the README) and a PNG chart."""
+"""The benchmark's results as a Markdown table (for docs/benchmarks.md) and a PNG chart."""
 
 from __future__ import annotations
 

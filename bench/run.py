@@ -1,4 +1,4 @@
-"""The benchmark behind the README's figures: sparkmerge against coalesce(1), repartition(1) and cat, in one run.
+"""The benchmark behind the figures in docs/benchmarks.md: sparkmerge against coalesce(1), repartition(1) and cat, in one run.
 
 Every figure is the median of --runs runs after a warm-up (three times as many for the merges against cat,
 which take under a second), and every ratio is taken against a baseline measured in the same run on the same

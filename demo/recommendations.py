@@ -68,7 +68,7 @@ def recommendations(spark: SparkSession, users: int, top_n: int, partitions: int
     rank = row % top_n
     decay = F.lit(0.05) + (F.abs(F.xxhash64(user)) % 1000) / F.lit(2000.0)
     # Six decimals through rint, not F.round: Spark's round goes through BigDecimal, which cost more than the
-    # writing it was there to measure (README, Benchmark).
+    # writing it was there to measure (docs/benchmarks.md).
     score: Column = F.rint(F.exp(-decay * rank) * 1e6) / 1e6
     product = F.abs(F.xxhash64(user, rank)) % PRODUCTS + 1
     return spark.range(0, users * top_n, 1, partitions).select(

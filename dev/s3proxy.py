@@ -1,7 +1,7 @@
 """s3proxy (Maven Central) on 127.0.0.1 with its file-system store: the benchmark's second S3 server, beside
 moto's. Both keep the rules the merge relies on (5 MiB parts, ranges copied as asked, If-None-Match on the
 completion); s3proxy is in Java and stores objects as files, so that a completion costs what writing the object
-to disk costs, where moto re-reads and checksums every byte in Python (README, "S3: the store copies the parts").
+to disk costs, where moto re-reads and checksums every byte in Python (docs/s3.md).
 
 The jar comes from Maven Central into .cache/s3proxy on first use."""
 
