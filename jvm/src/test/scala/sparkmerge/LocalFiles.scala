@@ -59,7 +59,7 @@ trait LocalFiles extends BeforeAndAfterEach { this: Suite =>
 
   def gzip(text: String): Array[Byte] = encoded(Codec.Gzip, text)
 
-  def encoded(codec: Codec, text: String): Array[Byte] = {
+  final def encoded(codec: Codec, text: String): Array[Byte] = {
     val bytes = new ByteArrayOutputStream()
     val out = codec.encode(bytes)
     out.write(text.getBytes(UTF_8))
@@ -67,7 +67,7 @@ trait LocalFiles extends BeforeAndAfterEach { this: Suite =>
     bytes.toByteArray
   }
 
-  def decoded(codec: Codec, relative: String): String = {
+  final def decoded(codec: Codec, relative: String): String = {
     val in = codec.decode(Files.newInputStream(root.resolve(relative)))
     try new String(in.readAllBytes(), UTF_8)
     finally in.close()
