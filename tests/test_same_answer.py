@@ -42,6 +42,7 @@ WRITES: dict[str, tuple[str, dict[str, Any]]] = {
     "a directory as the target": ("dir/", {}),
     "an encoding with a byte-order mark": ("out.csv", {"encoding": "UTF-16"}),
     "parquet": ("out.parquet", {"format": "parquet"}),
+    "a brace without a column": ("out-{k.csv", {}),
 }
 
 #: name: (source folder, target under the folder, keyword arguments of merge)
@@ -55,6 +56,7 @@ MERGES: dict[str, tuple[str, str, dict[str, Any]]] = {
     "a target that exists": ("flat", "taken.csv", {}),
     "a directory as the target": ("flat", "dir/", {}),
     "a template in the host": ("byk", "file://{k}/x.csv", {}),
+    "a brace without a column": ("byk", "m/{k.csv", {}),
 }
 
 

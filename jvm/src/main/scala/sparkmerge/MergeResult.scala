@@ -26,5 +26,5 @@ final case class MergeResult(
 object MergeResult {
 
   /** Nothing written: the DataFrame writer's mode `ignore` found the target. */
-  def skipped(target: String): MergeResult = MergeResult(target, 0, 0L, "skipped", 0L)
+  private[sparkmerge] def skipped(target: String): MergeResult = MergeResult(target, 0, 0L, "skipped", 0L)
 }

@@ -19,24 +19,6 @@ import sparkmerge.publish.Destination
 private[sparkmerge] object Merger {
   private val log = LoggerFactory.getLogger(getClass)
 
-  def merge(
-      source: String,
-      target: String,
-      options: MergeOptions = MergeOptions(),
-      conf: Configuration = new Configuration(),
-      progress: MergeProgress = new MergeProgress()
-  ): MergeResult = {
-    val call = MergeCall(source, target, options)
-    call.targets match {
-      case one: Targets.OneFile => merge(call, one, conf, progress)
-      case _                    =>
-        throw new InvalidOptionException(
-          s"target $target names partition columns in braces: one file per partition value is " +
-            "SparkMerge.merge (merge() in Python), not Merger.merge"
-        )
-    }
-  }
-
   /** The merge of `call`, whose target is the one file `target`. */
   def merge(call: MergeCall, target: Targets.OneFile, conf: Configuration, progress: MergeProgress): MergeResult = {
     val options = call.options

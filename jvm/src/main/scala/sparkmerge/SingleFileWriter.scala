@@ -4,7 +4,7 @@ import org.apache.spark.sql.{DataFrame, SaveMode}
 
 import sparkmerge.pipeline.MergePipeline
 import sparkmerge.publish.{Destination, ShutdownCleanup}
-import sparkmerge.writer.{SparkParts, WriteSpec}
+import sparkmerge.writer.SparkParts
 
 /**
  * Writes a DataFrame as one file in a line-oriented format (csv, json, text): [[SparkMerge.write]] of one target.
@@ -14,33 +14,15 @@ import sparkmerge.writer.{SparkParts, WriteSpec}
  */
 private[sparkmerge] object SingleFileWriter {
 
-  /** `spark.sparkmerge.copyAhead=false` turns off copying while Spark writes; the file is the same. */
-  val CopyAheadConf: String = WriteSpec.CopyAheadConf
-
+  /** The write of `call`, whose target is the one file `target`. */
   def write(
       df: DataFrame,
-      path: String,
-      format: String = "csv",
-      mode: String = "errorifexists",
-      options: Map[String, String] = Map.empty,
-      progress: MergeProgress = new MergeProgress()
+      call: WriteCall,
+      target: Targets.OneFile,
+      copyAhead: Boolean,
+      progress: MergeProgress
   ): MergeResult = {
-    val call = WriteCall(path, format, mode, options)
-    call.targets match {
-      case one: Targets.OneFile => write(df, call, one, progress)
-      case _                    =>
-        throw new InvalidOptionException(
-          s"path $path: files per partition value ({column} in the path) or numbered files ({n} with " +
-            "maxRecordsPerFile) are SparkMerge.write, write_single(..., partition_by=..., max_records_per_file=...) " +
-            "in Python"
-        )
-    }
-  }
-
-  /** The write of `call`, whose target is the one file `target`. */
-  def write(df: DataFrame, call: WriteCall, target: Targets.OneFile, progress: MergeProgress): MergeResult = {
-    val copyAhead = WriteSpec.flag(CopyAheadConf, df.sparkSession.conf.get(CopyAheadConf, "true"), target.text)
-    val spec = call.spec.copy(copyAhead = copyAhead)
+    val spec = call.spec
     val destination = Destination.of(target.path, df.sparkSession.sparkContext.hadoopConfiguration)
     if (spec.mode == SaveMode.Ignore && destination.exists) MergeResult.skipped(destination.target.toString)
     else {
@@ -49,7 +31,7 @@ private[sparkmerge] object SingleFileWriter {
       val work = destination.newWorkDirectory()
       ShutdownCleanup.around(destination.fs, work) {
         try {
-          val request = SparkParts.write(df, spec, destination, work, mergeOptions.bufferBytes)
+          val request = SparkParts.write(df, spec, destination, work, mergeOptions.bufferBytes, copyAhead)
           MergePipeline.run(request, destination, mergeOptions, progress)
         } catch {
           // Another writer published the file meanwhile: what ignore does with a file that exists.

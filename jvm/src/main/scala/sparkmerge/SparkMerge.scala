@@ -4,6 +4,7 @@ import org.apache.hadoop.conf.Configuration
 import org.apache.spark.sql.DataFrame
 
 import sparkmerge.partitions.{PartitionedMerge, PartitionedWriter}
+import sparkmerge.writer.WriteSpec
 
 /**
  * The one door of the engine: a call, checked whole when it is made ([[MergeCall]], [[WriteCall]]), then one
@@ -28,9 +29,11 @@ object SparkMerge {
     }
 
   /** Writes `df` as one file, or as a file per partition value and number. */
-  def write(df: DataFrame, call: WriteCall, progress: MergeProgress = new MergeProgress()): MergeResults =
+  def write(df: DataFrame, call: WriteCall, progress: MergeProgress = new MergeProgress()): MergeResults = {
+    val copyAhead = WriteSpec.copyAhead(df.sparkSession, call.targets.text)
     call.targets match {
-      case one: Targets.OneFile   => MergeResults(None, Seq(SingleFileWriter.write(df, call, one, progress)))
+      case one: Targets.OneFile   => MergeResults(None, Seq(SingleFileWriter.write(df, call, one, copyAhead, progress)))
       case many: Targets.Template => MergeResults(Some(many.text), PartitionedWriter.write(df, call, many, progress))
     }
+  }
 }

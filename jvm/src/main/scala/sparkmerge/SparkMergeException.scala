@@ -7,7 +7,8 @@ import java.io.IOException
  * Python wrapper maps each subclass, by its simple name, to an exception class of its own. Sealed, so that the
  * family here and the Python table (python/sparkmerge/errors.py) list the same classes.
  */
-sealed abstract class SparkMergeException(message: String, cause: Throwable = null) extends IOException(message, cause)
+sealed abstract class SparkMergeException(message: String, cause: Option[Throwable] = None)
+    extends IOException(message, cause.orNull)
 
 final class SourceNotFoundException(message: String) extends SparkMergeException(message)
 
@@ -26,4 +27,5 @@ final class InvalidLayoutException(message: String) extends SparkMergeException(
 final class InvalidOptionException(message: String) extends SparkMergeException(message)
 
 /** The file system failed during the merge; the target and the sources are as they were before. */
-final class MergeFailedException(message: String, cause: Throwable) extends SparkMergeException(message, cause)
+final class MergeFailedException(message: String, cause: Option[Throwable] = None)
+    extends SparkMergeException(message, cause)

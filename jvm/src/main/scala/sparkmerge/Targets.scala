@@ -33,6 +33,12 @@ object Targets {
         s"$role '$text' ends with '/', which names a directory: give the one file's name, ${text}out.csv"
       )
     if (PathTemplate.isTemplate(text)) Template(text, PathTemplate.parse(text))
+    else if (text.exists(c => c == '{' || c == '}'))
+      // Most likely a template mistyped; a file named with a brace would be one no template could name.
+      throw new InvalidOptionException(
+        s"$role '$text' has a brace but no partition column in braces: a file per value is written as " +
+          "exports/{country}.csv (letters, digits and _ between the braces); one file's name holds no brace"
+      )
     else OneFile(text, path)
   }
 }

@@ -20,7 +20,8 @@ final class WriteCall private (
     val targets: Targets,
     private[sparkmerge] val spec: WriteSpec,
     val partitionBy: Seq[String],
-    val maxRecordsPerFile: Option[Long]
+    val maxRecordsPerFile: Option[Long],
+    private[sparkmerge] val templateChecked: Boolean
 )
 
 object WriteCall {
@@ -43,18 +44,19 @@ object WriteCall {
     partitionBy.find(c => c == null || c.isEmpty).foreach { _ =>
       throw new InvalidOptionException(s"a partition column of $path has no name: give column names")
     }
-    targets match {
+    // Columns that differ in case alone may be one column or two, as the session's case rule says: the write
+    // decides them, then checks the template.
+    val templateChecked = targets match {
       case _: Targets.OneFile if partitionBy.nonEmpty =>
         throw new InvalidOptionException(
           s"path $path names no partition column, but the write is partitioned by ${partitionBy.mkString(", ")}: " +
             s"a file per value needs the columns in the path, for instance {${partitionBy.mkString("}/{")}}.csv"
         )
-      // Columns that differ in case alone may be one column or two, as the session's case rule says: the
-      // write decides them, then checks the template.
       case Targets.Template(_, template)
           if partitionBy.map(_.toLowerCase(Locale.ROOT)).distinct.size == partitionBy.size =>
         FileNumbers.checkTemplate(template, partitionBy, maxRecords)
-      case _ =>
+        true
+      case _ => false
     }
     // For one file the limit only splits Spark's parts, which join into the same file; for a template it numbers
     // the files, and Spark never sees it.
@@ -62,7 +64,7 @@ object WriteCall {
       case _: Targets.OneFile => (options, None)
       case _                  => (options.filterNot(_._1.equalsIgnoreCase(FileNumbers.MaxRecordsOption)), maxRecords)
     }
-    val spec = WriteSpec.parse(path, format, mode, parts, copyAheadConf = "true")
-    new WriteCall(targets, spec, partitionBy, numbered)
+    val spec = WriteSpec.parse(path, format, mode, parts)
+    new WriteCall(targets, spec, partitionBy, numbered, templateChecked)
   }
 }

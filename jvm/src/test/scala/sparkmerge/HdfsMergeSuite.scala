@@ -19,7 +19,7 @@ class HdfsMergeSuite extends AnyFunSuite with Matchers with MiniHdfs with LocalF
   private def fresh(): String = { n += 1; s"/t$n" }
 
   private def merge(source: String, target: String, options: MergeOptions): MergeResult =
-    Merger.merge(s"${hdfs.getUri}$source", s"${hdfs.getUri}$target", options, hdfsConf)
+    Calls.merge(s"${hdfs.getUri}$source", s"${hdfs.getUri}$target", options, hdfsConf)
 
   private val consume = MergeOptions(deleteSource = true)
 

@@ -27,8 +27,8 @@ class HdfsReliabilitySuite extends AnyFunSuite with Matchers with MiniHdfs with 
     (0 until Rounds).foreach { round =>
       val target = uri(s"/race/out-$round.csv")
       val (ra, rb) = Racing.both(
-        Merger.merge(uri("/race/a"), target, MergeOptions(), hdfsConf),
-        Merger.merge(uri("/race/b"), target, MergeOptions(), hdfsConf)
+        Calls.merge(uri("/race/a"), target, MergeOptions(), hdfsConf),
+        Calls.merge(uri("/race/b"), target, MergeOptions(), hdfsConf)
       )
       withClue(s"round $round: ") {
         Seq(ra, rb).count(_.isSuccess) shouldBe 1
@@ -62,8 +62,8 @@ class HdfsReliabilitySuite extends AnyFunSuite with Matchers with MiniHdfs with 
     def overwrites(): Unit =
       (0 until Rounds).foreach { round =>
         val (ra, rb) = Racing.both(
-          Merger.merge(uri("/over/a"), uri("/over/out.csv"), MergeOptions(overwrite = true), hdfsConf),
-          Merger.merge(uri("/over/b"), uri("/over/out.csv"), MergeOptions(overwrite = true), hdfsConf)
+          Calls.merge(uri("/over/a"), uri("/over/out.csv"), MergeOptions(overwrite = true), hdfsConf),
+          Calls.merge(uri("/over/b"), uri("/over/out.csv"), MergeOptions(overwrite = true), hdfsConf)
         )
         withClue(s"round $round: ")((ra.isSuccess, rb.isSuccess) shouldBe ((true, true)))
       }
@@ -77,7 +77,7 @@ class HdfsReliabilitySuite extends AnyFunSuite with Matchers with MiniHdfs with 
     hdfsWrite("/names/src/part-00000", "a\n")
     val port = hdfs.getUri.getPort
     val e = intercept[InvalidLayoutException](
-      Merger.merge(
+      Calls.merge(
         s"hdfs://127.0.0.1:$port/names/src",
         s"hdfs://localhost:$port/names/src/merged.csv",
         MergeOptions(deleteSource = true),
@@ -91,7 +91,7 @@ class HdfsReliabilitySuite extends AnyFunSuite with Matchers with MiniHdfs with 
   test("a part without a final line break turns a concat into a copy that adds one") {
     hdfsWrite("/unended/src/part-00000", "1\n2")
     hdfsWrite("/unended/src/part-00001", "3\n")
-    val result = Merger.merge(uri("/unended/src"), uri("/unended/out.csv"), MergeOptions(deleteSource = true), hdfsConf)
+    val result = Calls.merge(uri("/unended/src"), uri("/unended/out.csv"), MergeOptions(deleteSource = true), hdfsConf)
     (result.strategy, hdfsRead("/unended/out.csv")) shouldBe (("copy", "1\n2\n3\n"))
     result.reason should include("ends without a line break")
     hdfs.exists(new Path("/unended/src")) shouldBe false

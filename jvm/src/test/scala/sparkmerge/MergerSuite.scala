@@ -14,7 +14,7 @@ import sparkmerge.publish.Destination
 class MergerSuite extends AnyFunSuite with Matchers with LocalFiles {
 
   private def merge(options: MergeOptions = MergeOptions(), source: String = "src", target: String = "out.csv") =
-    Merger.merge(path(source), path(target), options, conf)
+    Calls.merge(path(source), path(target), options, conf)
 
   /** What a failed merge must leave: the same entries, the same bytes. */
   private def unchangedBy(action: => Any): Unit = {
@@ -175,7 +175,7 @@ class MergerSuite extends AnyFunSuite with Matchers with LocalFiles {
     write("src/part-00000.csv", "h\n" + "1\n" * 1000)
     write("src/part-00001.csv", "h\n" + "2\n" * 1000)
     val progress = new MergeProgress(logEveryMillis = 0)
-    Merger.merge(path("src"), path("out.csv"), MergeOptions(header = true), conf, progress)
+    Calls.merge(path("src"), path("out.csv"), MergeOptions(header = true), conf, progress)
     (progress.filesDone, progress.filesTotal, progress.bytesDone, progress.bytesTotal) shouldBe ((2, 2, 4004, 4004))
     progress.isFinished shouldBe true
   }

@@ -21,7 +21,12 @@ import sparkmerge.publish.{HiddenFiles, ShutdownCleanup, Staged}
 private[sparkmerge] object ConcatMerge {
 
   /** The merged file, holding the only copy of the data, or why HDFS would not concat (nothing changed then). */
-  def run(fs: FileSystem, plan: MergePlan, progress: MergeProgress): Either[String, Staged] = {
+  def run(
+      fs: FileSystem,
+      plan: MergePlan,
+      progress: MergeProgress,
+      staged: (Path, Long) => Staged
+  ): Either[String, Staged] = {
     val data = plan.pieces.filter(_.length > 0)
     val first = data.head.path
     val refused =
@@ -33,14 +38,16 @@ private[sparkmerge] object ConcatMerge {
       val expected = data.map(_.length).sum
       val length =
         try fs.getFileStatus(first).getLen
-        catch { case e: IOException => throw consumed(first, s"its length cannot be read (${FirstLine.of(e)})", e) }
-      if (length != expected) throw consumed(first, s"it has $length bytes where the parts add up to $expected", null)
+        catch {
+          case e: IOException => throw consumed(first, s"its length cannot be read (${FirstLine.of(e)})", Some(e))
+        }
+      if (length != expected) throw consumed(first, s"it has $length bytes where the parts add up to $expected")
       progress.settle(length) // the blocks moved; no byte did
-      Staged.Sole(first, length)
+      staged(first, length)
     }
   }
 
-  private def consumed(first: Path, what: String, cause: Throwable) =
+  private def consumed(first: Path, what: String, cause: Option[Throwable] = None) =
     new MergeFailedException(s"concatenated the parts into $first, but $what: the merged data is in $first", cause)
 
   /** Moves an empty file the way the merged one will go: cheap proof that the rename will be allowed. */
@@ -72,7 +79,7 @@ private[sparkmerge] object ConcatMerge {
           throw new MergeFailedException(
             s"concat into ${data.head.path} failed part way (${FirstLine.of(e)}); the data is in that file and in " +
               "the parts that remain beside it",
-            e
+            Some(e)
           )
       }
 

@@ -74,8 +74,7 @@ private[sparkmerge] final class ChecksumCheck private (part: Path, file: Path, s
   private def failure(what: String): MergeFailedException =
     new MergeFailedException(
       s"$part does not match its checksum file $file: $what; the part is damaged, or changed without it: " +
-        s"write it again, or delete $file to merge it as it is",
-      null
+        s"write it again, or delete $file to merge it as it is"
     )
 }
 

@@ -1,6 +1,5 @@
 package sparkmerge.copy
 
-import sparkmerge.UnsupportedFormatException
 import sparkmerge.format.Codec
 import sparkmerge.plan.{MergePlan, Piece}
 
@@ -24,11 +23,7 @@ private[sparkmerge] final class LineEnds(plan: MergePlan) {
         else if (breaks.add) {
           count += 1
           separator
-        } else
-          throw new UnsupportedFormatException(
-            s"${piece.path} does not end with a line break, so its last line would run into the next part's " +
-              "first: merge with missing newlines added, or end the part's last line"
-          )
+        } else throw breaks.refusal(piece.path)
       case _ => Array.emptyByteArray
     }
 }

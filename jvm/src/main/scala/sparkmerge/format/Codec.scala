@@ -16,7 +16,10 @@ import sparkmerge.parts.Part
  * (a gzip member after a gzip member is one valid gzip file) can be merged without decoding; the header of a
  * compressed part can only be dropped by decoding it and encoding the rest again.
  */
-private[sparkmerge] sealed abstract class Codec(val name: String, val extension: String, val hadoopClass: String = "") {
+private[sparkmerge] sealed abstract class Codec(val name: String) {
+
+  /** The file extension its parts have: ".gz"; none for uncompressed. */
+  def extension: String = Codec.Table.find(_.joins.contains(this)).fold("")(_.extensions.head)
 
   /** For messages: "uncompressed", "gzip-compressed". */
   def describe: String = if (this == Codec.Plain) "uncompressed" else s"$name-compressed"
@@ -30,44 +33,65 @@ private[sparkmerge] sealed abstract class Codec(val name: String, val extension:
 
 private[sparkmerge] object Codec {
 
-  case object Plain extends Codec("none", "") {
+  case object Plain extends Codec("none") {
     def decode(in: InputStream): InputStream = in
     def encode(out: OutputStream): OutputStream = new KeepOpen(out)
   }
 
-  case object Gzip extends Codec("gzip", ".gz", "GzipCodec") {
+  case object Gzip extends Codec("gzip") {
     def decode(in: InputStream): InputStream = new GZIPInputStream(in, 64 << 10)
     def encode(out: OutputStream): OutputStream = new GZIPOutputStream(new KeepOpen(out), 64 << 10)
   }
 
-  case object Bzip2 extends Codec("bzip2", ".bz2", "BZip2Codec") {
+  case object Bzip2 extends Codec("bzip2") {
     // Hadoop's own codec, pure Java when no native library is loaded, as Spark wrote the parts with it.
     private def codec = ReflectionUtils.newInstance(classOf[BZip2Codec], new Configuration(false))
     def decode(in: InputStream): InputStream = codec.createInputStream(in)
     def encode(out: OutputStream): OutputStream = codec.createOutputStream(new KeepOpen(out))
   }
 
-  case object Zstd extends Codec("zstd", ".zst", "ZStandardCodec") {
+  case object Zstd extends Codec("zstd") {
     // zstd-jni ships with Spark; Hadoop's ZStandardCodec would need Hadoop's native library.
     def decode(in: InputStream): InputStream = new com.github.luben.zstd.ZstdInputStream(in)
     def encode(out: OutputStream): OutputStream = new com.github.luben.zstd.ZstdOutputStream(new KeepOpen(out))
   }
 
-  val Joinable: Seq[Codec] = Seq(Gzip, Bzip2, Zstd)
+  /**
+   * Every codec a text part may have been written with, the one list the refusals are made from: its file
+   * extensions, its name in Spark's `compression` option (Spark's CompressionCodecs), its Hadoop classes, and
+   * where its streams join end to end, the codec here that reads them.
+   */
+  private final case class Known(
+      name: String,
+      extensions: Seq[String],
+      sparkName: Option[String],
+      hadoopClasses: Seq[String],
+      joins: Option[Codec]
+  )
+
+  private val Table: Seq[Known] = Seq(
+    Known("gzip", Seq(".gz"), Some("gzip"), Seq("GzipCodec"), Some(Gzip)),
+    Known("bzip2", Seq(".bz2"), Some("bzip2"), Seq("BZip2Codec"), Some(Bzip2)),
+    Known("zstd", Seq(".zst"), None, Seq("ZStandardCodec"), Some(Zstd)),
+    Known("deflate", Seq(".deflate"), Some("deflate"), Seq("DeflateCodec", "DefaultCodec"), None),
+    Known("snappy", Seq(".snappy"), Some("snappy"), Seq("SnappyCodec"), None),
+    Known("lz4", Seq(".lz4"), Some("lz4"), Seq("Lz4Codec"), None),
+    Known("lzo", Seq(".lzo", ".lzo_deflate"), None, Seq("LzoCodec", "LzopCodec"), None),
+    Known("brotli", Seq(".br"), None, Seq("BrotliCodec"), None),
+    Known("xz", Seq(".xz"), None, Seq("XZCodec"), None)
+  )
+
+  val Joinable: Seq[Codec] = Table.flatMap(_.joins)
+
+  /** The joinable codecs this JVM can have Spark write: zstd only through Hadoop's native library. */
+  private def writable: Seq[Known] =
+    Table.filter(k => k.joins.isDefined && (k.joins.get != Zstd || zstdNative))
+
+  private def zstdNative: Boolean = org.apache.hadoop.io.compress.ZStandardCodec.isNativeCodeLoaded
 
   /** For messages: "gzip, bzip2 or zstd". */
-  private val joinableNames: String = Joinable.map(_.name).init.mkString(", ") + " or " + Joinable.last.name
-
-  /** Codecs whose streams do not survive being joined: a Hadoop block format, or a single raw stream. */
-  private val NotJoinable: Map[String, String] = Map(
-    ".deflate" -> "deflate",
-    ".snappy" -> "snappy",
-    ".lz4" -> "lz4",
-    ".lzo" -> "lzo",
-    ".lzo_deflate" -> "lzo",
-    ".br" -> "brotli",
-    ".xz" -> "xz"
-  )
+  private def names(codecs: Seq[String]): String =
+    if (codecs.size < 2) codecs.mkString else codecs.init.mkString(", ") + " or " + codecs.last
 
   /**
    * Refuses a Spark `compression` (or `codec`) writer option whose streams do not join, or that Spark would
@@ -75,52 +99,44 @@ private[sparkmerge] object Codec {
    */
   def checkWriterOption(option: String, target: String): Unit = {
     val name = option.toLowerCase(Locale.ROOT)
-    def unjoinable(codec: String) = new UnsupportedFormatException(
-      s"cannot write $target with compression $codec: its streams cannot be joined end to end; use gzip or " +
-        "bzip2, or no compression"
-    )
-    SparkShortNames.get(name) match {
-      case Some(joins)                              => if (!joins) throw unjoinable(option)
-      case None if name.endsWith(".zstandardcodec") =>
-        // Spark writes with Hadoop's codec, which has no Java implementation of zstd (Spark's own zstd-jni reads it).
-        if (!org.apache.hadoop.io.compress.ZStandardCodec.isNativeCodeLoaded)
-          throw new UnsupportedFormatException(
-            s"cannot write $target with compression $option: Hadoop writes zstd only through its native library, " +
-              "which this JVM has not loaded; use gzip or bzip2"
+    val use = s"use ${names(writable.map(_.name))}, or no compression"
+    val known =
+      if (name == "none" || name == "uncompressed") None
+      else
+        Table
+          .find(k =>
+            k.sparkName.contains(name) || k.hadoopClasses.exists(c => name.endsWith(s".${c.toLowerCase(Locale.ROOT)}"))
           )
-      case None if Joinable.exists(c => name.endsWith(s".${c.hadoopClass.toLowerCase(Locale.ROOT)}")) => ()
-      case None if HadoopUnjoinable.exists(c => name.endsWith(s".${c.toLowerCase(Locale.ROOT)}"))     =>
-        throw unjoinable(option)
-      case None =>
-        throw new InvalidOptionException(
-          s"cannot write $target with compression '$option': Spark knows no such codec; use gzip, bzip2 or none"
+          .orElse(
+            throw new InvalidOptionException(
+              s"cannot write $target with compression '$option': Spark knows no such codec; $use"
+            )
+          )
+    known.foreach { codec =>
+      if (codec.joins.isEmpty)
+        throw new UnsupportedFormatException(
+          s"cannot write $target with compression $option: its streams cannot be joined end to end; $use"
+        )
+      // Spark writes with Hadoop's codec, which has no Java implementation of zstd (Spark's own zstd-jni reads it).
+      if (codec.joins.contains(Zstd) && !zstdNative)
+        throw new UnsupportedFormatException(
+          s"cannot write $target with compression $option: Hadoop writes zstd only through its native library, " +
+            s"which this JVM has not loaded; $use"
         )
     }
   }
 
-  /** Spark's short codec names for text files (CompressionCodecs), and whether what each writes joins. */
-  private val SparkShortNames: Map[String, Boolean] = Map(
-    "none" -> true,
-    "uncompressed" -> true,
-    "gzip" -> true,
-    "bzip2" -> true,
-    "deflate" -> false,
-    "lz4" -> false,
-    "snappy" -> false
-  )
-
-  private val HadoopUnjoinable = Seq("DeflateCodec", "DefaultCodec", "Lz4Codec", "SnappyCodec", "BrotliCodec")
-
   /** The codec of one file, by its name's last extension. */
   def of(part: Part): Codec = {
     val name = part.name.toLowerCase(Locale.ROOT)
-    NotJoinable.collectFirst { case (ext, codec) if name.endsWith(ext) => codec }.foreach { codec =>
-      throw new UnsupportedFormatException(
-        s"${part.path} is $codec-compressed, and $codec streams cannot be joined end to end: write the parts " +
-          s"uncompressed or with $joinableNames"
+    Table.find(_.extensions.exists(name.endsWith)).fold[Codec](Plain) { known =>
+      known.joins.getOrElse(
+        throw new UnsupportedFormatException(
+          s"${part.path} is ${known.name}-compressed, and ${known.name} streams cannot be joined end to end: " +
+            s"write the parts uncompressed or with ${names(Joinable.map(_.name))}"
+        )
       )
     }
-    Joinable.find(c => name.endsWith(c.extension)).getOrElse(Plain)
   }
 
   /** The one codec all the parts share. */

@@ -36,7 +36,7 @@ private[sparkmerge] object HeaderRecord {
           throw new MergeFailedException(
             s"${part.path} cannot be read as a ${codec.describe} part (${FirstLine.of(e)}): it is damaged, or not " +
               "what its name says",
-            e
+            Some(e)
           )
       }
 

@@ -86,11 +86,10 @@ private[sparkmerge] final class MultipartDestination(
       records.put(upload, UploadRecord.write(fs, target, upload))
       val copied = MultipartCopy.run(source, plan, store, writer, fitted, bufferBytes, progress)
       val etags = writer.finish()
-      val added = copied.lineBreaksAdded.toLong * plan.lineBreaks.fold(0)(_.bytes.length)
-      val expected = plan.expectedBytes.map(_ + added).getOrElse(copied.bytes)
+      val expected = plan.expectedLength(copied.bytes, copied.lineBreaksAdded)
       if (writer.bytes != expected)
         throw new IOException(s"the upload holds ${writer.bytes} bytes, but the parts add up to $expected")
-      Staged.Upload(target, writer.bytes, upload, etags, writer.bytesCopied, copied.lineBreaksAdded)
+      new Upload(upload, etags, writer.bytes, writer.bytesCopied, copied.lineBreaksAdded)
     } catch {
       case e: Throwable =>
         writer.close() // no call of this upload runs on after the abort
@@ -99,22 +98,32 @@ private[sparkmerge] final class MultipartDestination(
     } finally writer.close()
   }
 
-  def publish(staged: Staged, overwrite: Boolean): String = staged match {
-    case uploaded: Staged.Upload =>
+  /**
+   * A multipart upload to the target, every part in the store and nothing visible until it completes; if it
+   * cannot be, it is aborted. `copied` of its bytes the store copied from the parts itself.
+   */
+  private final class Upload(
+      val upload: String,
+      val etags: Seq[String],
+      val length: Long,
+      val copied: Long,
+      val lineBreaksAdded: Int
+  ) extends Staged {
+    def path: Path = target
+
+    def publish(overwrite: Boolean): String =
       try {
-        val note = complete(uploaded, overwrite)
-        forget(uploaded.upload)
-        val moved = uploaded.length - uploaded.copied
-        s"the store copied ${mib(uploaded.copied)} itself; ${mib(moved)} went through this JVM" + note
+        val note = complete(this, overwrite)
+        forget(upload)
+        s"the store copied ${mib(copied)} itself; ${mib(length - copied)} went through this JVM" + note
       } catch {
         case e: Throwable =>
-          dropUpload(uploaded.upload)
+          dropUpload(upload)
           throw failing(e)
       }
-    case other => throw new IllegalArgumentException(s"a multipart destination publishes uploads, not $other")
   }
 
-  private def complete(uploaded: Staged.Upload, overwrite: Boolean): String = {
+  private def complete(uploaded: Upload, overwrite: Boolean): String = {
     import MultipartStore.Completion._
     def unconditional(): Unit = store.complete(key, uploaded.upload, uploaded.etags, ifAbsent = false) match {
       case Done  => ()

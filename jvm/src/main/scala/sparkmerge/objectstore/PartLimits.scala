@@ -1,6 +1,7 @@
 package sparkmerge.objectstore
 
 import org.apache.hadoop.conf.Configuration
+import org.apache.hadoop.util.StringUtils
 
 import sparkmerge.{InvalidOptionException, Settings}
 
@@ -14,10 +15,10 @@ import sparkmerge.{InvalidOptionException, Settings}
  */
 private[sparkmerge] final case class PartLimits(
     minPart: Long = PartLimits.MinPart,
-    maxPart: Long = PartLimits.MaxPart,
+    maxPart: Long = PartLimits.DefaultMaxPart,
     maxParts: Int = PartLimits.MaxParts,
-    uploadBytes: Int = 8 << 20,
-    threads: Int = 8
+    uploadBytes: Int = PartLimits.DefaultUploadBytes,
+    threads: Int = PartLimits.DefaultThreads
 ) {
   // A range longer than maxPart is cut into pieces of more than half of it, each at least minPart.
   require(maxPart >= 2 * minPart, s"the largest part ($maxPart bytes) must hold two of the smallest ($minPart)")
@@ -42,6 +43,10 @@ private[sparkmerge] object PartLimits {
   val MaxPartKey: String = Settings.S3MaxPartSize.key
   val UploadBytesKey: String = Settings.S3UploadPartSize.key
   val ThreadsKey: String = Settings.S3Threads.key
+
+  val DefaultUploadBytes: Int = StringUtils.TraditionalBinaryPrefix.string2long(Settings.S3UploadPartSize.default).toInt
+  val DefaultThreads: Int = Settings.S3Threads.default.toInt
+  private val DefaultMaxPart: Long = StringUtils.TraditionalBinaryPrefix.string2long(Settings.S3MaxPartSize.default)
 
   /** The limits, as the Hadoop configuration (`spark.hadoop.sparkmerge.s3.*` in Spark) sets them. */
   def of(conf: Configuration): PartLimits = {

@@ -31,7 +31,7 @@ private[sparkmerge] final class StreamingDestination(val target: Path, val fs: F
     val stream = unchanged(fs.create(target, true, bufferBytes))
     try {
       val copied = StreamCopy.run(source, plan, stream, bufferBytes, progress)
-      Staged.Open(target, copied.bytes, stream, copied.lineBreaksAdded)
+      new OpenStream(stream, copied.bytes, copied.lineBreaksAdded)
     } catch {
       case e: Throwable =>
         abort(stream)
@@ -39,21 +39,24 @@ private[sparkmerge] final class StreamingDestination(val target: Path, val fs: F
     }
   }
 
-  def publish(staged: Staged, overwrite: Boolean): String = staged match {
-    case open: Staged.Open =>
+  /** The target's own stream, written and not yet closed: closing it makes the object appear, aborting it not. */
+  private final class OpenStream(stream: FSDataOutputStream, val length: Long, val lineBreaksAdded: Int)
+      extends Staged {
+    def path: Path = target
+
+    def publish(overwrite: Boolean): String =
       try {
         if (!overwrite && fs.exists(target)) throw Publisher.exists(target, appeared = true)
-        open.stream.close()
+        stream.close()
         if (overwrite) ""
         else
           "the store completes no conditional writes through this file system, so the target was looked for " +
             "just before the object was completed: a merge racing for it could still have replaced it"
       } catch {
         case e: Throwable =>
-          abort(open.stream)
+          abort(stream)
           throw failing(e)
       }
-    case other => throw new IllegalArgumentException(s"a streaming destination publishes its stream, not $other")
   }
 
   private def abort(stream: FSDataOutputStream): Unit =

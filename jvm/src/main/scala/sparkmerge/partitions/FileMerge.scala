@@ -4,16 +4,17 @@ import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.fs.{FileSystem, FileUtil, Path}
 
 import sparkmerge.{
+  MergeCall,
   MergeFailedException,
   MergeOptions,
   MergeProgress,
   MergeResult,
-  Merger,
   PathArgument,
+  SparkMerge,
   TargetExistsException
 }
 import sparkmerge.concat.ConcatSupport
-import sparkmerge.parts.{DataFileSystem, Part}
+import sparkmerge.parts.{ChildPaths, DataFileSystem, Part, SideEntries}
 import sparkmerge.pipeline.MergePipeline
 import sparkmerge.plan.MergeRequest
 import sparkmerge.publish.{Destination, Publisher}
@@ -29,11 +30,11 @@ private[sparkmerge] sealed trait FileMerge extends Serializable {
   def run(conf: Configuration, progress: MergeProgress): MergeResult
 }
 
-/** A directory of parts written by any job, as [[Merger.merge]] merges it (and deletes it, if asked). */
+/** A directory of parts written by any job, merged as [[SparkMerge.merge]] merges one (and deleted, if asked). */
 private[sparkmerge] final case class DirectoryMerge(source: String, target: String, options: MergeOptions)
     extends FileMerge {
   def run(conf: Configuration, progress: MergeProgress): MergeResult =
-    Merger.merge(source, target, options, conf, progress)
+    SparkMerge.merge(MergeCall(source, target, options), conf, progress).single
 }
 
 /**
@@ -70,7 +71,7 @@ private[sparkmerge] final case class WrittenPartitionMerge(
   private def copyInto(fs: FileSystem, header: Path, dir: Path, conf: Configuration): Path = {
     val copy = new Path(dir, s".header-${header.getName}")
     if (!FileUtil.copy(fs, header, fs, copy, false, true, conf))
-      throw new MergeFailedException(s"could not copy the rendered header $header to $copy", null)
+      throw new MergeFailedException(s"could not copy the rendered header $header to $copy")
     copy
   }
 
@@ -80,7 +81,7 @@ private[sparkmerge] final case class WrittenPartitionMerge(
    */
   private def part(fs: FileSystem, path: Path): Part = {
     val status = fs.getFileStatus(path)
-    val checksum = new Path(path.getParent, s".${path.getName}.crc")
+    val checksum = ChildPaths.of(path.getParent, SideEntries.checksumOf(path.getName))
     Part(path, status.getLen, status.getBlockSize, Some(checksum).filter(DataFileSystem.of(fs).exists))
   }
 }

@@ -105,8 +105,7 @@ private[sparkmerge] object FileNumbers {
         if (index >= count)
           throw new MergeFailedException(
             s"the DataFrame gave partition $partition more rows the second time it was read than the first: it " +
-              s"is not deterministic; cache() it before writing files of at most $maxRecords records",
-            null
+              s"is not deterministic; cache() it before writing files of at most $maxRecords records"
           )
         Row.fromSeq(row.toSeq :+ ((start + index) / maxRecords + 1))
       }

@@ -133,7 +133,7 @@ private[sparkmerge] object ManyMerges {
     outcome.left.map {
       case own: SparkMergeException => own
       case other                    =>
-        new MergeFailedException(s"merging into ${merge.target} failed on an executor: ${FirstLine.of(other)}", null)
+        new MergeFailedException(s"merging into ${merge.target} failed on an executor: ${FirstLine.of(other)}")
     }
 
   private def setting(spark: Option[SparkSession], key: String, default: Int, minimum: Int): Int = {

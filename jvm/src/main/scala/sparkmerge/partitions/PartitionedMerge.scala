@@ -6,7 +6,7 @@ import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.fs.{FileSystem, Path}
 import org.slf4j.LoggerFactory
 
-import sparkmerge.{FirstLine, MergeCall, MergeOptions, MergeProgress, MergeResult, PathArgument, Targets}
+import sparkmerge.{FirstLine, MergeCall, MergeProgress, MergeResult, PathArgument, Targets}
 import sparkmerge.parts.SideEntries
 import sparkmerge.publish.Destination
 
@@ -14,7 +14,7 @@ import sparkmerge.publish.Destination
  * One whole file per partition value out of a directory a Spark job wrote with `partitionBy`:
  *
  * {{{
- * PartitionedMerge.merge("jobs/recs", "exports/{country}/recs.csv", MergeOptions(header = true), conf)
+ * SparkMerge.merge(MergeCall("jobs/recs", "exports/{country}/recs.csv", MergeOptions(header = true)), conf)
  * }}}
  *
  * Each file is what [[sparkmerge.Merger]] makes of one leaf directory (order, header once, atomic publish); the
@@ -25,20 +25,6 @@ import sparkmerge.publish.Destination
  */
 private[sparkmerge] object PartitionedMerge {
   private val log = LoggerFactory.getLogger(getClass)
-
-  def merge(
-      source: String,
-      targetTemplate: String,
-      options: MergeOptions = MergeOptions(),
-      conf: Configuration = new Configuration(),
-      progress: MergeProgress = new MergeProgress()
-  ): Seq[MergeResult] = {
-    val call = MergeCall(source, targetTemplate, options)
-    call.targets match {
-      case many: Targets.Template => merge(call, many, conf, progress)
-      case _                      => PathTemplate.parse(targetTemplate); Nil // refuses a target without {column}
-    }
-  }
 
   /** The merges of `call` into the files of the template `many`, in the order of the values. */
   def merge(call: MergeCall, many: Targets.Template, conf: Configuration, progress: MergeProgress): Seq[MergeResult] = {

@@ -26,27 +26,12 @@ import sparkmerge.writer.SparkParts
  */
 private[sparkmerge] object PartitionedWriter {
 
-  def write(
-      df: DataFrame,
-      template: String,
-      format: String = "csv",
-      mode: String = "errorifexists",
-      options: Map[String, String] = Map.empty,
-      partitionBy: Seq[String] = Nil,
-      progress: MergeProgress = new MergeProgress()
-  ): Seq[MergeResult] = {
-    val call = WriteCall(template, format, mode, options, partitionBy)
-    call.targets match {
-      case many: Targets.Template => write(df, call, many, progress)
-      case _                      => PathTemplate.parse(template); Nil // refuses a path without {column}
-    }
-  }
-
   /** The write of `call` into the files of the template `many`, in the order of the values. */
   def write(df: DataFrame, call: WriteCall, many: Targets.Template, progress: MergeProgress): Seq[MergeResult] = {
     val (spec, paths, template, maxRecords) = (call.spec, many.template, many.text, call.maxRecordsPerFile)
     val columns = partitionColumns(df, call.partitionBy, template)
-    FileNumbers.checkTemplate(paths, call.partitionBy, maxRecords)
+    // Columns that differ in case alone are checked here, once the session's case rule has resolved them.
+    if (!call.templateChecked) FileNumbers.checkTemplate(paths, call.partitionBy, maxRecords)
     val conf = df.sparkSession.sparkContext.hadoopConfiguration
     val anchor = Destination.of(PathArgument.parse(paths.anchor, "path"), conf)
     anchor.cleanLeftovers()

@@ -38,12 +38,15 @@ private[sparkmerge] object SetClaim {
       catch {
         case e: IOException =>
           release(fs, mine)
-          throw new MergeFailedException(s"could not claim the files of $template at $mine: ${FirstLine.of(e)}", e)
+          throw new MergeFailedException(
+            s"could not claim the files of $template at $mine: ${FirstLine.of(e)}",
+            Some(e)
+          )
       }
       val claims = Leftovers.liveOf(fs, anchor.target, HiddenFiles.Kind.Claim)
       if (!claims.exists(_.path.getName == mine.getName)) {
         release(fs, mine)
-        throw new MergeFailedException(s"could not see the claim $mine among the claims of $template", null)
+        throw new MergeFailedException(s"could not see the claim $mine among the claims of $template")
       }
       others = claims.filter(_.path.getName != mine.getName)
       if (others.isEmpty) held = Some(mine)

@@ -31,8 +31,7 @@ private[sparkmerge] object WrittenData {
     if (bytes != leafBytes)
       throw new MergeFailedException(
         s"Spark wrote $bytes bytes in $files files for $target, but the partition directories found in $dataDir " +
-          s"hold $leafBytes bytes in $leafFiles files: nothing was published; report this with the partition values",
-        null
+          s"hold $leafBytes bytes in $leafFiles files: nothing was published; report this with the partition values"
       )
   }
 }

@@ -1,7 +1,6 @@
 package sparkmerge.parts
 
 import java.io.{FileNotFoundException, IOException}
-import java.net.URI
 import java.nio.file.{Files, SecureDirectoryStream}
 import java.nio.file.attribute.{BasicFileAttributeView, BasicFileAttributes}
 
@@ -45,23 +44,24 @@ private[sparkmerge] object PartDiscovery {
       try listing(fs, dir)
       catch {
         case e: IOException if !e.isInstanceOf[SparkMergeException] =>
-          throw new MergeFailedException(s"source $dir cannot be listed: ${FirstLine.of(e)}", e)
+          throw new MergeFailedException(s"source $dir cannot be listed: ${FirstLine.of(e)}", Some(e))
       }
     val subDirectories = entries.filter(_.directory).map(_.name).sorted
     if (subDirectories.nonEmpty)
       throw new InvalidLayoutException(
         s"source $dir holds sub-directories (${subDirectories.take(3).mkString(", ")}" +
           s"${if (subDirectories.length > 3) ", ..." else ""}): a partitioned write makes one directory " +
-          "per value; merge each directory on its own"
+          "per value; merge each directory on its own, or all of them into a file per value with the partition " +
+          "columns in braces in the target, out/{country}.csv"
       )
 
     // Each key parsed once, not twice a comparison.
-    val child = children(dir)
+    val child = ChildPaths.in(dir)
     val parts = entries
       .map(e => PartKey.of(e.name) -> e)
       .sortBy(_._1)
       .map { case (_, e) =>
-        Part(child(e.name), e.length, e.blockSize, Some(s".${e.name}.crc").filter(checksums).map(child))
+        Part(child(e.name), e.length, e.blockSize, Some(SideEntries.checksumOf(e.name)).filter(checksums).map(child))
       }
       .toVector
     if (parts.isEmpty && !allowEmpty)
@@ -70,20 +70,6 @@ private[sparkmerge] object PartDiscovery {
           "its output there"
       )
     parts
-  }
-
-  // `new Path(dir, name)` parses the name as a URI of its own and resolves it against the directory's, and
-  // `new Path(scheme, authority, path)` quotes, joins and parses again: for many small parts either costs more
-  // than listing the directory. The directory's URI is already quoted, so a name of plain characters (every
-  // name Spark gives a part) is appended and parsed once; any other name takes Hadoop's way.
-  private def children(dir: Path): String => Path = {
-    val uri = dir.toUri
-    val prefix = uri.toString.stripSuffix("/") + "/"
-    val parent = uri.getPath.stripSuffix("/")
-    name =>
-      if (name.forall(c => c.isLetterOrDigit && c < 128 || c == '-' || c == '_' || c == '.'))
-        new Path(new URI(prefix + name))
-      else new Path(uri.getScheme, uri.getAuthority, s"$parent/$name")
   }
 
   private final case class Entry(name: String, directory: Boolean, length: Long, blockSize: Long)
@@ -117,7 +103,7 @@ private[sparkmerge] object PartDiscovery {
                   throw new MergeFailedException(
                     s"$name in $dir cannot be read (${FirstLine.of(e)}): a link to nothing, or a file without " +
                       "permission? fix it or remove it",
-                    e
+                    Some(e)
                   )
               }
             entries += Entry(name, found.isDirectory, found.size, blockSize)

@@ -18,6 +18,9 @@ private[sparkmerge] object SideEntries {
   def isSideDirectory(name: String): Boolean =
     name.startsWith(".") || (name.startsWith("_") && !name.contains("="))
 
-  /** The name Hadoop's checksum file of the file `x` beside it would have: `.x.crc`. */
+  /** The name of Hadoop's checksum file of the file `name` beside it: `.x.crc` for `x`. */
+  def checksumOf(name: String): String = s".$name.crc"
+
+  /** A name Hadoop's checksum file of a file beside it could have. */
   def isChecksum(name: String): Boolean = name.startsWith(".") && name.endsWith(".crc")
 }

@@ -1,11 +1,9 @@
 package sparkmerge.pipeline
 
-import java.io.IOException
-
 import org.apache.hadoop.fs.FileSystem
 import org.slf4j.LoggerFactory
 
-import sparkmerge.{FirstLine, MergeFailedException, MergeOptions, MergeProgress, MergeResult, SparkMergeException}
+import sparkmerge.{MergeOptions, MergeProgress, MergeResult}
 import sparkmerge.concat.ConcatMerge
 import sparkmerge.parts.PartDiscovery
 import sparkmerge.plan.{MergePlan, MergePlanner, MergeRequest, Strategy}
@@ -26,7 +24,7 @@ private[sparkmerge] object MergePipeline {
       options: MergeOptions,
       progress: MergeProgress
   ): MergeResult = {
-    val plan = unchanged(destination) {
+    val plan = destination.unchanged {
       destination.checkTarget(options.overwrite)
       destination.cleanLeftovers()
       val parts = PartDiscovery.list(request.fs, request.directory, request.allowEmpty)
@@ -34,17 +32,6 @@ private[sparkmerge] object MergePipeline {
     }
     execute(plan, request.fs, destination, options, progress)
   }
-
-  /** `body`, whose failures leave everything as it was: an error of the file system says so, in one line. */
-  private def unchanged[T](destination: Destination)(body: => T): T =
-    try body
-    catch {
-      case e: IOException if !e.isInstanceOf[SparkMergeException] =>
-        throw new MergeFailedException(
-          s"merging into ${destination.target} failed, the target and the sources are unchanged: ${FirstLine.of(e)}",
-          e
-        )
-    }
 
   /** Executes and publishes a plan made for `destination`, its parts read through `source`. */
   def execute(
@@ -58,7 +45,7 @@ private[sparkmerge] object MergePipeline {
     log.debug(plan.describe)
     progress.start(plan.target.toString, plan.files, plan.inputBytes)
     val (ran, staged) = stage(plan, source, destination, options, progress)
-    val published = destination.publish(staged, options.overwrite)
+    val published = staged.publish(options.overwrite)
     progress.finish()
     val lineBreaks = staged.lineBreaksAdded
     val added =
@@ -95,11 +82,12 @@ private[sparkmerge] object MergePipeline {
       case Strategy.Copy | Strategy.ServerSide => (plan, destination.write(plan, source, options.bufferBytes, progress))
       case Strategy.Concat                     =>
         // Concat consumes the parts: the target is checked once more just before.
-        unchanged(destination)(destination.checkTarget(options.overwrite))
-        ConcatMerge.run(source, plan, progress) match {
+        destination.unchanged(destination.checkTarget(options.overwrite))
+        val concatenated = destination.concatenated.toRight("the target is published by no rename")
+        concatenated.flatMap(ConcatMerge.run(source, plan, progress, _)) match {
           case Right(staged) => (plan, staged)
           case Left(refusal) =>
-            log.warn(s"sparkmerge: HDFS refused to concat into ${plan.target} ($refusal); copying instead")
+            log.warn(s"sparkmerge: no concat into ${plan.target} ($refusal); copying instead")
             val copying = MergePlanner.copyInstead(plan, refusal)
             (copying, destination.write(copying, source, options.bufferBytes, progress))
         }

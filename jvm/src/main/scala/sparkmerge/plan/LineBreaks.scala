@@ -2,7 +2,9 @@ package sparkmerge.plan
 
 import java.util.Locale
 
-import sparkmerge.InvalidOptionException
+import org.apache.hadoop.fs.Path
+
+import sparkmerge.{InvalidOptionException, UnsupportedFormatException}
 
 /**
  * What a merge does where a part's last line has no line break and another part follows: joined as they are,
@@ -17,6 +19,13 @@ private[sparkmerge] final case class LineBreaks(separator: String, add: Boolean)
 
   def describe: String =
     s"${if (add) "add" else "refuse"} a missing '${separator.replace("\r", "\\r").replace("\n", "\\n")}'"
+
+  /** The refusal of a part that ends without the line break, where the policy is to refuse. */
+  def refusal(part: Path): UnsupportedFormatException =
+    new UnsupportedFormatException(
+      s"$part does not end with a line break, so its last line would run into the next part's first: merge " +
+        "with missing newlines added, or end the part's last line"
+    )
 }
 
 private[sparkmerge] object LineBreaks {

@@ -32,6 +32,13 @@ private[sparkmerge] final case class MergePlan(
   def expectedBytes: Option[Long] =
     pieces.foldLeft(Option(0L))((sum, piece) => sum.flatMap(s => piece.contributes.map(s + _)))
 
+  /**
+   * What a finished copy's file must hold: the pieces' known lengths and the line breaks the copy added, or,
+   * where a piece's share is known only once it is written (a recoded one), what the copy says it `wrote`.
+   */
+  def expectedLength(wrote: Long, lineBreaksAdded: Int): Long =
+    expectedBytes.map(_ + lineBreaksAdded.toLong * lineBreaks.fold(0)(_.bytes.length)).getOrElse(wrote)
+
   /** The bytes of the inputs, the resumed start of the file included. */
   def inputBytes: Long = pieces.map(_.length).sum
 

@@ -3,11 +3,9 @@ package sparkmerge.plan
 import org.apache.hadoop.fs.FileSystem
 import org.slf4j.LoggerFactory
 
-import sparkmerge.UnsupportedFormatException
 import sparkmerge.concat.ConcatSupport
 import sparkmerge.format.{BinaryFormats, Codec}
 import sparkmerge.parts.Part
-import sparkmerge.publish.Destination
 
 /**
  * Turns the listed parts into a [[MergePlan]]: checks that they can be joined, finds their codec, decides what
@@ -17,8 +15,8 @@ import sparkmerge.publish.Destination
 private[sparkmerge] object MergePlanner {
   private val log = LoggerFactory.getLogger(getClass)
 
-  /** The plan for `parts` (listed from `request.directory`) into the destination's target. */
-  def plan(request: MergeRequest, parts: Vector[Part], destination: Destination): MergePlan = {
+  /** The plan for `parts` (listed from `request.directory`) into the store's target. */
+  def plan(request: MergeRequest, parts: Vector[Part], destination: PlannedStore): MergePlan = {
     val target = destination.target
     val inputs = request.leading ++ parts
     BinaryFormats.refuse(request.fs, inputs)
@@ -62,11 +60,7 @@ private[sparkmerge] object MergePlanner {
   private def unended(request: MergeRequest, parts: Vector[Part]): Option[String] =
     request.lineBreaks.filter(_ => Codec.common(parts) == Codec.Plain).flatMap { breaks =>
       UnendedParts.of(request.fs, parts, breaks.bytes).headOption.map { part =>
-        if (!breaks.add)
-          throw new UnsupportedFormatException(
-            s"${part.path} does not end with a line break, so its last line would run into the next part's " +
-              "first: merge with missing newlines added, or end the part's last line"
-          )
+        if (!breaks.add) throw breaks.refusal(part.path)
         s"${part.path} ends without a line break, which only a copy can add"
       }
     }

@@ -6,9 +6,9 @@ import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.fs.{FileSystem, Path, RawLocalFileSystem}
 
 import sparkmerge.{FirstLine, MergeFailedException, MergeProgress, SparkMergeException}
-import sparkmerge.objectstore.{MultipartDestination, PartLimits, S3AStores, StreamingDestination}
+import sparkmerge.objectstore.ObjectStoreDestination
 import sparkmerge.parts.{DataFileSystem, ObjectStores}
-import sparkmerge.plan.MergePlan
+import sparkmerge.plan.{MergePlan, PlannedStore}
 
 /**
  * Where a merge's file goes, decided once per merge from the target's file system: how the merged bytes are
@@ -17,10 +17,7 @@ import sparkmerge.plan.MergePlan
  * destination writes a multipart upload and publishes by completing it
  * ([[sparkmerge.objectstore.MultipartDestination]]).
  */
-private[sparkmerge] trait Destination {
-
-  /** The final path, qualified. */
-  def target: Path
+private[sparkmerge] trait Destination extends PlannedStore {
 
   /** The caller's file system of the target: its renames and deletes move and remove checksum files too. */
   def fs: FileSystem
@@ -29,15 +26,6 @@ private[sparkmerge] trait Destination {
   def dataFs: FileSystem
 
   def exists: Boolean = fs.exists(target)
-
-  /** A store of objects, not files: the plan speaks of what applies there, not of concat or renames. */
-  def objectStore: Boolean = false
-
-  /**
-   * Why the store cannot build the target from the parts (read through `source`) itself, or None where it can
-   * (S3's multipart copy). No file system but S3 does.
-   */
-  def whyNotInStore(source: FileSystem): Option[String] = Some(s"${target.toUri.getScheme} copies nothing itself")
 
   /** Fails early, before any data moves, on a target that may not be written. */
   def checkTarget(overwrite: Boolean): Unit = Publisher.checkTarget(fs, target, overwrite)
@@ -55,13 +43,13 @@ private[sparkmerge] trait Destination {
   def write(plan: MergePlan, source: FileSystem, bufferBytes: Int, progress: MergeProgress): Staged
 
   /**
-   * Puts what was staged at the target, or fails with the target as it was and nothing of a copy left. Returns
-   * what the result's reason should add, if anything.
+   * The file the parts were concatenated into (by [[sparkmerge.concat.ConcatMerge]]), to be published at the
+   * target, where this destination publishes by renaming; None where it does not, and then no concat is made.
    */
-  def publish(staged: Staged, overwrite: Boolean): String
+  def concatenated: Option[(Path, Long) => Staged] = None
 
   /** `body`, whose failures of the file system leave target and sources as they were, and say so. */
-  protected def unchanged[T](body: => T): T =
+  def unchanged[T](body: => T): T =
     try body
     catch { case e: IOException => throw failing(e) }
 
@@ -71,7 +59,7 @@ private[sparkmerge] trait Destination {
     case io: IOException            =>
       new MergeFailedException(
         s"merging into $target failed, the target and the sources are unchanged: ${FirstLine.of(io)}",
-        io
+        Some(io)
       )
     case other => other
   }
@@ -84,14 +72,8 @@ private[sparkmerge] object Destination {
     val qualified = fs.makeQualified(target)
     DataFileSystem.of(fs) match {
       case raw: RawLocalFileSystem  => new LocalFileDestination(qualified, fs, raw)
-      case _ if ObjectStores.is(fs) =>
-        S3AStores.of(fs, conf) match {
-          case Right(store) => new MultipartDestination(qualified, fs, store, PartLimits.of(conf))
-          case Left(why) if fs.hasPathCapability(qualified, StreamingDestination.Abortable) =>
-            new StreamingDestination(qualified, fs, why)
-          case Left(_) => new FileSystemDestination(qualified, fs)
-        }
-      case _ => new FileSystemDestination(qualified, fs)
+      case _ if ObjectStores.is(fs) => ObjectStoreDestination.of(qualified, fs, conf)
+      case _                        => new FileSystemDestination(qualified, fs)
     }
   }
 }

@@ -6,6 +6,8 @@ import java.util.zip.CRC32
 
 import org.apache.hadoop.fs.Path
 
+import sparkmerge.parts.{ChildPaths, SideEntries}
+
 /**
  * The names of the files a merge works in before the target appears: hidden (a leading `.`, which Hadoop's and
  * Spark's readers skip), beside the target so that publishing is a rename within one directory, and named so
@@ -45,7 +47,7 @@ private[sparkmerge] object HiddenFiles {
   }
 
   /** The only names a [[Kind.Work]] directory holds at its top: what the writer puts there. */
-  val WorkEntries: Set[String] = Set("data", "header", "merged", ".merged.crc")
+  val WorkEntries: Set[String] = Set("data", "header", "merged", SideEntries.checksumOf("merged"))
 
   private val Marker = ".sparkmerge-"
   private val Stamp = """(\d{13})-(\d{1,10})-([0-9a-f]{8})-([0-9a-z]{1,8})\.([a-z]+)""".r
@@ -102,12 +104,5 @@ private[sparkmerge] object HiddenFiles {
       f"$head~${crc.getValue}%08x"
     }
 
-  /**
-   * `dir/name`, with `name` taken as a file name and never parsed as a URI: `new Path(dir, "a:b")` would read
-   * `a` as a scheme, and a colon is legal in a file name.
-   */
-  def child(dir: Path, name: String): Path = {
-    val uri = dir.toUri
-    new Path(uri.getScheme, uri.getAuthority, s"${uri.getPath.stripSuffix("/")}/$name")
-  }
+  def child(dir: Path, name: String): Path = ChildPaths.of(dir, name)
 }

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory
 
 import sparkmerge.MergeProgress
 import sparkmerge.copy.{Copied, LocalCopy}
+import sparkmerge.parts.SideEntries
 import sparkmerge.plan.{MergePlan, Piece}
 
 /**
@@ -51,7 +52,7 @@ private[sparkmerge] final class LocalFileDestination(val target: Path, val fs: F
   protected def place(file: Path, overwrite: Boolean): Unit = {
     val from = raw.pathToFile(file).toPath
     val to = raw.pathToFile(target).toPath
-    val checksum = to.resolveSibling(s".${to.getFileName}.crc")
+    val checksum = to.resolveSibling(SideEntries.checksumOf(to.getFileName.toString))
     if (overwrite) {
       Files.deleteIfExists(checksum)
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE)

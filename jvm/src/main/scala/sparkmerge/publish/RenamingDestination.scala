@@ -38,13 +38,12 @@ private[sparkmerge] abstract class RenamingDestination extends Destination {
       fs.mkdirs(target.getParent)
       val copied = copy(plan, source, file, bufferBytes, progress)
       val onDisk = dataFs.getFileStatus(file).getLen
-      val added = copied.lineBreaksAdded.toLong * plan.lineBreaks.fold(0)(_.bytes.length)
-      val expected = plan.expectedBytes.map(_ + added).getOrElse(copied.bytes)
+      val expected = plan.expectedLength(copied.bytes, copied.lineBreaksAdded)
       if (onDisk != copied.bytes || onDisk != expected)
         throw new IOException(
           s"the merged file has $onDisk bytes, but ${copied.bytes} were written and the parts add up to $expected"
         )
-      Staged.Copy(file, copied.bytes, copied.lineBreaksAdded)
+      new StagedCopy(file, copied.bytes, copied.lineBreaksAdded)
     } catch {
       case e: Throwable =>
         Publisher.discard(fs, file)
@@ -53,27 +52,37 @@ private[sparkmerge] abstract class RenamingDestination extends Destination {
     }
   }
 
-  final def publish(staged: Staged, overwrite: Boolean): String =
+  final override def concatenated: Option[(Path, Long) => Staged] = Some(new Concatenated(_, _))
+
+  /** A hidden copy: if it cannot be published it is thrown away, and the sources still hold everything. */
+  private final class StagedCopy(val path: Path, val length: Long, val lineBreaksAdded: Int) extends Staged {
+    def publish(overwrite: Boolean): String = rename(path, overwrite) { e =>
+      Publisher.discard(fs, path)
+      failing(e)
+    }
+  }
+
+  /** The only copy of the data (the parts were concatenated into it): never thrown away, named in every error. */
+  private final class Concatenated(val path: Path, val length: Long) extends Staged {
+    def lineBreaksAdded: Int = 0
+
+    def publish(overwrite: Boolean): String = rename(path, overwrite) { e =>
+      log.error(s"sparkmerge: the merged data is in $path", e)
+      new MergeFailedException(
+        s"concatenated the parts into $path, but could not publish it at $target (${FirstLine.of(e)}): " +
+          s"the merged data is in $path",
+        Some(e)
+      )
+    }
+  }
+
+  private def rename(file: Path, overwrite: Boolean)(failure: IOException => Throwable): String =
     try {
       checkTarget(overwrite)
-      place(staged.path, overwrite)
+      place(file, overwrite)
       ""
-    } catch {
-      case e: IOException =>
-        staged match {
-          case Staged.Copy(file, _, _) =>
-            Publisher.discard(fs, file)
-            throw failing(e)
-          case Staged.Sole(file, _) =>
-            log.error(s"sparkmerge: the merged data is in $file", e)
-            throw new MergeFailedException(
-              s"concatenated the parts into $file, but could not publish it at $target (${FirstLine.of(e)}): " +
-                s"the merged data is in $file",
-              e
-            )
-          case other => throw new IllegalArgumentException(s"nothing to rename in $other", e)
-        }
-    } finally ShutdownCleanup.release(fs, staged.path)
+    } catch { case e: IOException => throw failure(e) }
+    finally ShutdownCleanup.release(fs, file)
 
   /** Streams the pieces into a new file of `out`: for any source, on any file system. */
   protected def stream(

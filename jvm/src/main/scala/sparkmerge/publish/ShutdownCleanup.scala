@@ -60,8 +60,7 @@ private[sparkmerge] object ShutdownCleanup {
     if (stopping)
       throw new MergeFailedException(
         "the JVM is stopping (SIGTERM or Ctrl-C): the merge stopped before its file was published; the target " +
-          "and the sources are as they were",
-        null
+          "and the sources are as they were"
       )
 
   /** `action` (an abort of an upload, say) runs should the JVM stop before [[cancel]]. */

@@ -4,7 +4,7 @@ import org.apache.hadoop.fs.{FileSystem, Path}
 import org.apache.spark.sql.DataFrame
 
 import sparkmerge.MergeFailedException
-import sparkmerge.parts.{Part, PartDiscovery}
+import sparkmerge.parts.{ChildPaths, Part, PartDiscovery, SideEntries}
 import sparkmerge.plan.MergeRequest
 import sparkmerge.publish.{Destination, LocalFileDestination, Publisher}
 
@@ -17,9 +17,16 @@ import sparkmerge.publish.{Destination, LocalFileDestination, Publisher}
  */
 private[sparkmerge] object SparkParts {
 
-  def write(df: DataFrame, spec: WriteSpec, destination: Destination, work: Path, bufferBytes: Int): MergeRequest = {
+  def write(
+      df: DataFrame,
+      spec: WriteSpec,
+      destination: Destination,
+      work: Path,
+      bufferBytes: Int,
+      copyAhead: Boolean
+  ): MergeRequest = {
     if (!destination.fs.mkdirs(work))
-      throw new MergeFailedException(s"could not create $work for the parts of ${destination.target}", null)
+      throw new MergeFailedException(s"could not create $work for the parts of ${destination.target}")
     val dataDir = new Path(work, "data")
     // Before the data, so that on local disk it can be copied first while the data is still being written.
     val header = if (spec.header) renderHeader(df, spec, destination.dataFs, work) else None
@@ -27,7 +34,7 @@ private[sparkmerge] object SparkParts {
       df.write.format(spec.format).options(spec.dataOptions).option("header", "false").save(dataDir.toString)
 
     destination match {
-      case local: LocalFileDestination if spec.copyAhead =>
+      case local: LocalFileDestination if copyAhead =>
         val ahead = new CopyAhead(local.raw, header.toVector, dataDir, new Path(work, "merged"), bufferBytes).start()
         val resumable =
           try { writeData(); ahead.stop() }
@@ -57,8 +64,11 @@ private[sparkmerge] object SparkParts {
   private def moveInto(fs: FileSystem, rendered: Part, dataDir: Path): Part = {
     val moved = new Path(dataDir, s".header-${rendered.name}")
     if (!fs.rename(rendered.path, moved))
-      throw new MergeFailedException(s"could not move the rendered header ${rendered.path} to $moved", null)
+      throw new MergeFailedException(s"could not move the rendered header ${rendered.path} to $moved")
     // The checksummed file system moves a checksum file with its file, to the name it gives every file's.
-    rendered.copy(path = moved, checksum = rendered.checksum.map(_ => new Path(dataDir, s".${moved.getName}.crc")))
+    rendered.copy(
+      path = moved,
+      checksum = rendered.checksum.map(_ => ChildPaths.of(dataDir, SideEntries.checksumOf(moved.getName)))
+    )
   }
 }

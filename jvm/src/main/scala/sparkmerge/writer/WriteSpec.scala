@@ -15,14 +15,12 @@ import sparkmerge.format.{ByteOrderMarks, Codec}
  * @param format      the inner format Spark writes the parts in: csv, json or text
  * @param header      a CSV header, rendered once and put first
  * @param dataOptions the caller's options for the parts, without `header`
- * @param copyAhead   copy the parts of finished tasks while Spark writes the others (local disk only)
  */
 private[sparkmerge] final case class WriteSpec(
     format: String,
     mode: SaveMode,
     header: Boolean,
-    dataOptions: Map[String, String],
-    copyAhead: Boolean
+    dataOptions: Map[String, String]
 ) {
   def overwrite: Boolean = mode == SaveMode.Overwrite
 }
@@ -43,14 +41,15 @@ private[sparkmerge] object WriteSpec {
     "ignore" -> SaveMode.Ignore
   )
 
-  /** The caller's words, checked: `copyAheadConf` is the session's value of [[CopyAheadConf]]. */
-  def parse(
-      target: String,
-      format: String,
-      mode: String,
-      options: Map[String, String],
-      copyAheadConf: String
-  ): WriteSpec = {
+  /**
+   * Whether to copy the parts of finished tasks while Spark writes the others (local disk only), as the
+   * session's [[CopyAheadConf]] says; read once a call, at the door.
+   */
+  def copyAhead(session: org.apache.spark.sql.SparkSession, target: String): Boolean =
+    flag(CopyAheadConf, session.conf.get(CopyAheadConf, Settings.CopyAhead.default), target)
+
+  /** The caller's words, checked. */
+  def parse(target: String, format: String, mode: String, options: Map[String, String]): WriteSpec = {
     val fmt = format.trim.toLowerCase(Locale.ROOT)
     if (!LineFormats.contains(fmt))
       throw new UnsupportedFormatException(
@@ -67,8 +66,7 @@ private[sparkmerge] object WriteSpec {
       fmt,
       saveMode(mode, target),
       header,
-      options.filterNot(_._1.equalsIgnoreCase("header")),
-      flag(CopyAheadConf, copyAheadConf, target)
+      options.filterNot(_._1.equalsIgnoreCase("header"))
     )
   }
 

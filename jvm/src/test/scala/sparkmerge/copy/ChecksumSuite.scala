@@ -34,7 +34,7 @@ class ChecksumSuite extends AnyFunSuite with Matchers with LocalFiles {
   test("parts that match their checksums merge, and the plan says they were checked") {
     parts()
     exists("src/.part-00001.csv.crc") shouldBe true
-    Merger.merge(path("src"), path("out.csv"), MergeOptions(header = true), conf)
+    Calls.merge(path("src"), path("out.csv"), MergeOptions(header = true), conf)
     read("out.csv") shouldBe rows.head + rows.tail.map(_.stripPrefix("id,name\n")).mkString
   }
 
@@ -42,13 +42,13 @@ class ChecksumSuite extends AnyFunSuite with Matchers with LocalFiles {
     parts()
     damage("src/part-00002.csv", 5000)
     val e =
-      intercept[MergeFailedException](Merger.merge(path("src"), path("out.csv"), MergeOptions(header = true), conf))
+      intercept[MergeFailedException](Calls.merge(path("src"), path("out.csv"), MergeOptions(header = true), conf))
     e.getMessage should (include("part-00002.csv") and include(".part-00002.csv.crc") and include("checksum"))
     exists("out.csv") shouldBe false
     listing().filter(_.contains("sparkmerge")) shouldBe empty
     // Damage to a header that the merge drops changes the header itself: the plan refuses it first.
     damage("src/part-00001.csv", 3)
-    intercept[HeaderMismatchException](Merger.merge(path("src"), path("out.csv"), MergeOptions(header = true), conf))
+    intercept[HeaderMismatchException](Calls.merge(path("src"), path("out.csv"), MergeOptions(header = true), conf))
   }
 
   test("bytes checked on another thread while the buffer is written: damage inside a full buffer is found") {
@@ -56,11 +56,11 @@ class ChecksumSuite extends AnyFunSuite with Matchers with LocalFiles {
     val large = (0 until 3).map(i => (0 until 2500).map(j => f"$i%d$j%05d,n$j\n").mkString)
     large.zipWithIndex.foreach { case (text, i) => checksummed(f"big/part-$i%05d.csv", text) }
     val small = MergeOptions(bufferBytes = 4096)
-    Merger.merge(path("big"), path("out.csv"), small, conf)
+    Calls.merge(path("big"), path("out.csv"), small, conf)
     read("out.csv") shouldBe large.mkString
     damage("big/part-00001.csv", 9000)
     intercept[MergeFailedException](
-      Merger.merge(path("big"), path("again.csv"), small, conf)
+      Calls.merge(path("big"), path("again.csv"), small, conf)
     ).getMessage should include("bytes 8704 to 9216 do not match")
     exists("again.csv") shouldBe false
   }
@@ -71,12 +71,12 @@ class ChecksumSuite extends AnyFunSuite with Matchers with LocalFiles {
     parts()
     damage("src/part-00000.csv", 900)
     intercept[MergeFailedException](
-      Merger.merge(s"faulty://${path("src")}", s"faulty://${path("out.csv")}", MergeOptions(), streamed)
+      Calls.merge(s"faulty://${path("src")}", s"faulty://${path("out.csv")}", MergeOptions(), streamed)
     ).getMessage should include("part-00000.csv")
 
     checksummed("more/part-00000.csv", "1\n")
     Files.write(dir.resolve("more/part-00000.csv"), "1\n2\n".getBytes(UTF_8), StandardOpenOption.APPEND)
-    intercept[MergeFailedException](Merger.merge(path("more"), path("more.csv"), MergeOptions(), conf))
+    intercept[MergeFailedException](Calls.merge(path("more"), path("more.csv"), MergeOptions(), conf))
   }
 
   test("compressed parts whose header is recoded are checked as they are read") {
@@ -85,11 +85,11 @@ class ChecksumSuite extends AnyFunSuite with Matchers with LocalFiles {
       try out.write(gzip(s"h\n$i\n"))
       finally out.close()
     }
-    Merger.merge(path("gz"), path("out.csv.gz"), MergeOptions(header = true), conf)
+    Calls.merge(path("gz"), path("out.csv.gz"), MergeOptions(header = true), conf)
     decoded(format.Codec.Gzip, "out.csv.gz") shouldBe "h\n0\n1\n"
     damage("gz/part-00001.csv.gz", 12)
     intercept[MergeFailedException](
-      Merger.merge(path("gz"), path("again.csv.gz"), MergeOptions(header = true), conf)
+      Calls.merge(path("gz"), path("again.csv.gz"), MergeOptions(header = true), conf)
     ).getMessage should include("part-00001.csv.gz")
   }
 }

@@ -25,12 +25,12 @@ class LineBreaksSuite extends AnyFunSuite with Matchers with LocalFiles {
 
   test("is given one, on local disk and through streams, and the result says how many") {
     unended()
-    val local = Merger.merge(path("src"), path("local.csv"), MergeOptions(header = true), conf)
+    val local = Calls.merge(path("src"), path("local.csv"), MergeOptions(header = true), conf)
     read("local.csv") shouldBe "h\n1\n2\n3\n4"
     local.reason should include("a line break added after 1 part")
     local.bytes shouldBe "h\n1\n2\n3\n4".length
 
-    val stream = Merger.merge(s"faulty://${path("src")}", s"faulty://${path("streamed.csv")}", MergeOptions(), streamed)
+    val stream = Calls.merge(s"faulty://${path("src")}", s"faulty://${path("streamed.csv")}", MergeOptions(), streamed)
     read("streamed.csv") shouldBe "h\n1\n2\nh\n3\nh\n4"
     stream.reason should include("after 1 part")
   }
@@ -38,26 +38,26 @@ class LineBreaksSuite extends AnyFunSuite with Matchers with LocalFiles {
   test("or refuses the merge, naming the part, with nothing written") {
     unended()
     val e = intercept[UnsupportedFormatException](
-      Merger.merge(path("src"), path("out.csv"), MergeOptions(missingNewline = "refuse"), conf)
+      Calls.merge(path("src"), path("out.csv"), MergeOptions(missingNewline = "refuse"), conf)
     )
     e.getMessage should include("part-00000.csv")
     listing().filterNot(_.startsWith("src")) shouldBe empty
     intercept[InvalidOptionException](
-      Merger.merge(path("src"), path("out.csv"), MergeOptions(missingNewline = "no"), conf)
+      Calls.merge(path("src"), path("out.csv"), MergeOptions(missingNewline = "no"), conf)
     )
   }
 
   test("a line separator of the caller's is the one added") {
     write("src/part-00000.csv", "1\r\n2")
     write("src/part-00001.csv", "3\r\n")
-    Merger.merge(path("src"), path("out.csv"), MergeOptions(partOptions = Map("lineSep" -> "\r\n")), conf)
+    Calls.merge(path("src"), path("out.csv"), MergeOptions(partOptions = Map("lineSep" -> "\r\n")), conf)
     read("out.csv") shouldBe "1\r\n2\r\n3\r\n"
   }
 
   test("parts that end their lines are joined byte for byte") {
     write("src/part-00000.csv", "1\n")
     write("src/part-00001.csv", "2\n")
-    val result = Merger.merge(path("src"), path("out.csv"), MergeOptions(), conf)
+    val result = Calls.merge(path("src"), path("out.csv"), MergeOptions(), conf)
     read("out.csv") shouldBe "1\n2\n"
     result.reason should not include "line break added"
   }

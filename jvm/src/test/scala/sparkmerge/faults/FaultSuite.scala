@@ -66,7 +66,7 @@ class FaultSuite extends AnyFunSuite with Matchers with LocalFiles {
       scenario(options, old)
       FaultyFileSystem.failAt(operation, n)
       val outcome =
-        try Right(Merger.merge(faulty("src"), faulty("out.csv"), options, faultyConf))
+        try Right(Calls.merge(faulty("src"), faulty("out.csv"), options, faultyConf))
         catch { case e: Exception => Left(e) }
       reached = FaultyFileSystem.fired
       FaultyFileSystem.disarm()

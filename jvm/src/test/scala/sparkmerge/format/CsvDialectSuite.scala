@@ -8,7 +8,7 @@ import org.scalatest.matchers.should.Matchers
 class CsvDialectSuite extends AnyFunSuite with Matchers with LocalFiles {
 
   private def merge(options: Map[String, String], target: String = "out.csv"): MergeResult =
-    Merger.merge(path("src"), path(target), MergeOptions(header = true, partOptions = options), conf)
+    Calls.merge(path("src"), path(target), MergeOptions(header = true, partOptions = options), conf)
 
   private def parts(header: String, rows: String*): Unit =
     rows.zipWithIndex.foreach { case (row, i) => write(f"src/part-$i%05d.csv", header + row) }

@@ -31,7 +31,7 @@ class S3MergeSuite extends AnyFunSuite with Matchers with S3Server {
   }
 
   private def merge(source: String, target: String, options: MergeOptions = MergeOptions()): MergeResult =
-    Merger.merge(source, target, options, s3Conf)
+    Calls.merge(source, target, options, s3Conf)
 
   private def uploadsTo(target: String): Seq[(String, Long)] = {
     val fs = new Path(target).getFileSystem(s3Conf)
@@ -113,11 +113,11 @@ class S3MergeSuite extends AnyFunSuite with Matchers with S3Server {
       val request = MergeRequest(source, source.makeQualified(new Path(s"$dir/$name")))
       val plan = MergePlanner.plan(request, PartDiscovery.list(source, request.directory), destination)
       destination.checkTarget(overwrite = false)
-      (destination, destination.write(plan, source, 1 << 20, new MergeProgress()))
+      destination.write(plan, source, 1 << 20, new MergeProgress())
     }
     uploadsTo(s"$dir/out.csv") should have size 2
-    staged.head._1.publish(staged.head._2, overwrite = false)
-    intercept[TargetExistsException](staged(1)._1.publish(staged(1)._2, overwrite = false))
+    staged.head.publish(overwrite = false)
+    intercept[TargetExistsException](staged(1).publish(overwrite = false))
     s3Read(s"$dir/out.csv") shouldBe a
     uploadsTo(s"$dir/out.csv") shouldBe empty
   }
@@ -167,11 +167,11 @@ class S3MergeSuite extends AnyFunSuite with Matchers with S3Server {
     conf.setBoolean(S3AStores.ServerSideKey, false)
     val parts = (0 until 2).map(i => rows(i * 1000000, 3 * MiB, header = true))
     parts.zipWithIndex.foreach { case (bytes, i) => s3Write(f"$dir/src/part-$i%05d.csv", bytes) }
-    val result = Merger.merge(s"$dir/src", s"$dir/out.csv", MergeOptions(header = true), conf)
+    val result = Calls.merge(s"$dir/src", s"$dir/out.csv", MergeOptions(header = true), conf)
     s3Read(s"$dir/out.csv") shouldBe parts.head ++ parts(1).drop("id,payload\n".length)
     result.strategy shouldBe "copy"
     result.reason should include("turned off")
-    intercept[TargetExistsException](Merger.merge(s"$dir/src", s"$dir/out.csv", MergeOptions(), conf))
+    intercept[TargetExistsException](Calls.merge(s"$dir/src", s"$dir/out.csv", MergeOptions(), conf))
 
     // A part gone mid-merge: the stream is aborted, and no object appears.
     val target = new Path(s"$dir/gone.csv")

@@ -13,7 +13,7 @@ class HdfsPartitionedMergeSuite extends AnyFunSuite with Matchers with MiniHdfs 
       hdfsWrite(f"/p/src/country=$country/part-$i%05d-u-c000.csv", row)
     hdfsWrite("/p/src/_SUCCESS", "")
 
-    val results = PartitionedMerge.merge(
+    val results = Calls.mergeMany(
       s"${hdfs.getUri}/p/src",
       s"${hdfs.getUri}/p/out/{country}.csv",
       MergeOptions(deleteSource = true),
@@ -33,7 +33,7 @@ class HdfsPartitionedMergeSuite extends AnyFunSuite with Matchers with MiniHdfs 
     hdfsWrite("/h/src/_v=x.crc/part-00001-u-c000.csv", "crc2\n")
     hdfsWrite("/h/src/_SUCCESS", "")
 
-    val results = PartitionedMerge.merge(
+    val results = Calls.mergeMany(
       s"${hdfs.getUri}/h/src",
       s"${hdfs.getUri}/h/out/{_v}/x.csv",
       MergeOptions(overwrite = true),
@@ -50,8 +50,8 @@ class HdfsPartitionedMergeSuite extends AnyFunSuite with Matchers with MiniHdfs 
   test("on HDFS, of two sets racing for one template without overwrite exactly one lands") {
     for (writer <- Seq("a", "b"); v <- 0 until 6) hdfsWrite(s"/r/$writer/v=$v/part-00000-u-c000.csv", s"$writer$v\n")
     val (ra, rb) = Racing.both(
-      PartitionedMerge.merge(s"${hdfs.getUri}/r/a", s"${hdfs.getUri}/r/out/{v}.csv", MergeOptions(), hdfsConf),
-      PartitionedMerge.merge(s"${hdfs.getUri}/r/b", s"${hdfs.getUri}/r/out/{v}.csv", MergeOptions(), hdfsConf)
+      Calls.mergeMany(s"${hdfs.getUri}/r/a", s"${hdfs.getUri}/r/out/{v}.csv", MergeOptions(), hdfsConf),
+      Calls.mergeMany(s"${hdfs.getUri}/r/b", s"${hdfs.getUri}/r/out/{v}.csv", MergeOptions(), hdfsConf)
     )
     Seq(ra, rb).count(_.isSuccess) shouldBe 1
     Seq(ra, rb).find(_.isFailure).get.failed.get shouldBe a[TargetExistsException]
@@ -64,7 +64,7 @@ class HdfsPartitionedMergeSuite extends AnyFunSuite with Matchers with MiniHdfs 
     val name = "é" * 120 + ".csv"
     hdfsWrite("/l/src/v=1/part-00000-u-c000.csv", "a\n")
     hdfsWrite("/l/src/v=1/part-00001-u-c000.csv", "b\n")
-    PartitionedMerge.merge(s"${hdfs.getUri}/l/src", s"${hdfs.getUri}/l/out/{v}$name", MergeOptions(), hdfsConf)
+    Calls.mergeMany(s"${hdfs.getUri}/l/src", s"${hdfs.getUri}/l/out/{v}$name", MergeOptions(), hdfsConf)
     hdfsRead(s"/l/out/1$name") shouldBe "a\nb\n"
 
     val stamp = s"${System.currentTimeMillis() - 25L * 3600 * 1000}-${4194304 + 17}-0badc0de-x1"

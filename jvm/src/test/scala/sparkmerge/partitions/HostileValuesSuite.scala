@@ -15,7 +15,7 @@ class HostileValuesSuite extends AnyFunSuite with Matchers with LocalFiles with 
   }
 
   private def writeAll(df: DataFrame, template: String, by: Seq[String] = Seq("v"), mode: String = "overwrite") =
-    PartitionedWriter.write(df, path(template), "csv", mode, Map.empty, by)
+    Calls.writeMany(df, path(template), "csv", mode, Map.empty, by)
 
   test("a value of .. or . never leaves its folder nor lands in it: its leading dot is written %2E") {
     write("x.csv", "the user's own file\n")
@@ -45,7 +45,7 @@ class HostileValuesSuite extends AnyFunSuite with Matchers with LocalFiles with 
     write("top.csv", "kept\n")
     write("src/v=../part-00000.csv", "dots\n")
     write("src/v=a/part-00000.csv", "a\n")
-    PartitionedMerge.merge(path("src"), path("deep/{v}.csv"), MergeOptions(overwrite = true), conf)
+    Calls.mergeMany(path("src"), path("deep/{v}.csv"), MergeOptions(overwrite = true), conf)
     read("top.csv") shouldBe "kept\n"
     read("deep/%2E..csv") shouldBe "dots\n"
     read("deep/a.csv") shouldBe "a\n"
@@ -62,7 +62,7 @@ class HostileValuesSuite extends AnyFunSuite with Matchers with LocalFiles with 
     write("src/a=p/b=x/part-00000.csv", "p\n")
     write("src/a=q/b=x/part-00000.csv", "q\n")
     val error = intercept[InvalidOptionException] {
-      PartitionedMerge.merge(path("src"), path("out/{b}.csv"), MergeOptions(overwrite = true), conf)
+      Calls.mergeMany(path("src"), path("out/{b}.csv"), MergeOptions(overwrite = true), conf)
     }
     error.getMessage should include("name each")
     val template = PathTemplate.parse("out/{a}/{b}.csv")
@@ -75,7 +75,7 @@ class HostileValuesSuite extends AnyFunSuite with Matchers with LocalFiles with 
   test("a value that ends in .crc is a partition like any other, from a directory and from a DataFrame") {
     write("src/v=x.crc/part-00000.csv", "checked\n")
     write("src/v=y/part-00000.csv", "y\n")
-    PartitionedMerge.merge(path("src"), path("out/{v}.csv"), MergeOptions(), conf).map(_.files) shouldBe Seq(1, 1)
+    Calls.mergeMany(path("src"), path("out/{v}.csv"), MergeOptions(), conf).map(_.files) shouldBe Seq(1, 1)
     read("out/x.crc.csv") shouldBe "checked\n"
 
     writeAll(rows("x.crc", "z"), "df/{v}.csv")
@@ -91,7 +91,7 @@ class HostileValuesSuite extends AnyFunSuite with Matchers with LocalFiles with 
     read("u/q.csv") shouldBe "1\n"
 
     df.write.partitionBy("_v").csv(path("spark"))
-    PartitionedMerge.merge(path("spark"), path("m/{_v}.csv"), MergeOptions(), conf).map(_.files).sum should be >= 2
+    Calls.mergeMany(path("spark"), path("m/{_v}.csv"), MergeOptions(), conf).map(_.files).sum should be >= 2
     read("m/p.csv") shouldBe "0\n"
     read("m/q.csv") shouldBe "1\n"
   }
@@ -100,7 +100,7 @@ class HostileValuesSuite extends AnyFunSuite with Matchers with LocalFiles with 
     val session = spark
     import session.implicits._
     val df = Seq((1, "a", "r1", 7L), (2, "a", "r2", 8L)).toDF("id", "v", "__sparkmerge_row", "sparkmerge_file_number")
-    PartitionedWriter.write(
+    Calls.writeMany(
       df,
       path("out/{v}-{n}.csv"),
       "csv",
@@ -116,7 +116,7 @@ class HostileValuesSuite extends AnyFunSuite with Matchers with LocalFiles with 
     val name = "é" * 120 + ".csv" // 244 bytes
     write("src/part-00000.csv", "a\n")
     write("src/part-00001.csv", "b\n")
-    Merger.merge(path("src"), path(s"out/$name"), MergeOptions(), conf)
+    Calls.merge(path("src"), path(s"out/$name"), MergeOptions(), conf)
     read(s"out/$name") shouldBe "a\nb\n"
     writeAll(rows("1", "2"), s"many/{v}$name")
     read(s"many/1$name") shouldBe "0\n"
@@ -125,12 +125,12 @@ class HostileValuesSuite extends AnyFunSuite with Matchers with LocalFiles with 
 
   test("an encoding that starts every part with a byte-order mark is refused before any work; marked parts too") {
     val error = intercept[InvalidOptionException] {
-      PartitionedWriter.write(rows("a"), path("out/{v}.csv"), "csv", "overwrite", Map("encoding" -> "UTF-16"), Seq("v"))
+      Calls.writeMany(rows("a"), path("out/{v}.csv"), "csv", "overwrite", Map("encoding" -> "UTF-16"), Seq("v"))
     }
     error.getMessage should include("byte-order mark")
     exists("out") shouldBe false
     intercept[InvalidOptionException] {
-      SingleFileWriter.write(
+      Calls.write(
         rows("a"),
         path("one.csv"),
         "csv",
@@ -142,11 +142,11 @@ class HostileValuesSuite extends AnyFunSuite with Matchers with LocalFiles with 
 
     spark.range(0, 100, 1, 2).write.option("encoding", "UTF-16").csv(path("marked"))
     val refused =
-      intercept[UnsupportedFormatException](Merger.merge(path("marked"), path("m.csv"), MergeOptions(), conf))
+      intercept[UnsupportedFormatException](Calls.merge(path("marked"), path("m.csv"), MergeOptions(), conf))
     refused.getMessage should include("UTF-16BE byte-order mark")
     exists("m.csv") shouldBe false
 
-    SingleFileWriter.write(
+    Calls.write(
       spark.range(0, 100, 1, 2).toDF(),
       path("le.csv"),
       "csv",

@@ -18,7 +18,7 @@ class PartitionedMergeSuite extends AnyFunSuite with Matchers with LocalFiles {
   }
 
   private def merge(template: String, options: MergeOptions = MergeOptions(header = true)) =
-    PartitionedMerge.merge(path("src"), path(template), options, conf)
+    Calls.mergeMany(path("src"), path(template), options, conf)
 
   test("one whole file per value, rows in part order, the header once, at the path the value fills in") {
     countries()
@@ -70,18 +70,9 @@ class PartitionedMergeSuite extends AnyFunSuite with Matchers with LocalFiles {
     val wrong = the[InvalidOptionException] thrownBy merge("out/{day}.csv")
     wrong.getMessage should include("the partitions of")
     wrong.getMessage should include("{country}")
-    an[InvalidOptionException] should be thrownBy merge("out/{country.csv")
-    exists("out") shouldBe false
-  }
-
-  test("Merger.merge refuses a target with {column} in it, rather than write a file of that name") {
-    countries()
-    (the[InvalidOptionException] thrownBy Merger.merge(
-      path("src"),
-      path("out/{country}.csv"),
-      MergeOptions(),
-      conf
-    )).getMessage should include("SparkMerge.merge")
+    (the[InvalidOptionException] thrownBy merge("out/{country.csv")).getMessage should include(
+      "no partition column in braces"
+    )
     exists("out") shouldBe false
   }
 
@@ -92,10 +83,10 @@ class PartitionedMergeSuite extends AnyFunSuite with Matchers with LocalFiles {
 
     write("flat/part-00000.csv", "1\n")
     (the[InvalidLayoutException] thrownBy
-      PartitionedMerge.merge(path("flat"), path("out/{country}.csv"), MergeOptions(), conf)).getMessage should
+      Calls.mergeMany(path("flat"), path("out/{country}.csv"), MergeOptions(), conf)).getMessage should
       include("holds no partition directories")
     an[SourceNotFoundException] should be thrownBy
-      PartitionedMerge.merge(path("nowhere"), path("out/{country}.csv"), MergeOptions(), conf)
+      Calls.mergeMany(path("nowhere"), path("out/{country}.csv"), MergeOptions(), conf)
   }
 
   test("a bad option fails once for the set, naming the template, before any file is merged") {

@@ -29,7 +29,7 @@ class PartitionedWriterSuite extends AnyFunSuite with Matchers with LocalFiles w
       options: Map[String, String] = header,
       by: Seq[String] = Seq("country")
   ) =
-    PartitionedWriter.write(df, path(template), "csv", mode, options, by)
+    Calls.writeMany(df, path(template), "csv", mode, options, by)
 
   test("one file per value, each the file write_single makes of that value's rows, byte for byte") {
     val results = write(rows, "out/{country}/recs.csv")
@@ -42,7 +42,7 @@ class PartitionedWriterSuite extends AnyFunSuite with Matchers with LocalFiles w
     )
     listing("out") shouldBe expected.flatMap { case (dir, _) => Seq(dir, s"$dir/recs.csv") }.sorted
     expected.foreach { case (dir, condition) =>
-      SingleFileWriter.write(
+      Calls.write(
         rows.where(condition).drop("country"),
         path(s"alone-$dir.csv"),
         "csv",
@@ -132,7 +132,7 @@ class PartitionedWriterSuite extends AnyFunSuite with Matchers with LocalFiles w
       .thrownBy(write(rows, "out/{n}.csv", options = Map("maxRecordsPerFile" -> "0"), by = Nil))
       .getMessage should include("at least 1")
     the[InvalidOptionException]
-      .thrownBy(SingleFileWriter.write(rows, path("out/{country}.csv")))
+      .thrownBy(Calls.write(rows, path("out/{country}.csv")))
       .getMessage should include("give the partition columns")
     the[InvalidOptionException]
       .thrownBy(write(rows, "out/{country}-{n}.csv"))

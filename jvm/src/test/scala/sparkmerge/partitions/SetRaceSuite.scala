@@ -24,7 +24,7 @@ class SetRaceSuite extends AnyFunSuite with Matchers with LocalFiles with LocalS
   private def from(writer: String, v: Int): String = (if (writer == "a") s"a$v\n" * 50 else s"bb$v\n" * 70) * 2
 
   private def merge(writer: String, round: Int, options: MergeOptions) =
-    PartitionedMerge.merge(path(writer), path(s"out-$round/{v}.csv"), options, conf)
+    Calls.mergeMany(path(writer), path(s"out-$round/{v}.csv"), options, conf)
 
   private def hidden(): Seq[String] = listing().filter(_.contains(".sparkmerge-"))
 
@@ -49,7 +49,7 @@ class SetRaceSuite extends AnyFunSuite with Matchers with LocalFiles with LocalS
     spark.range(0, Values * 10, 1, 4).selectExpr("id % 20 AS v", s"concat('$writer', id) AS row")
 
   private def writeSet(writer: String, round: Int, mode: String) =
-    PartitionedWriter.write(frame(writer), path(s"w-$round/{v}.csv"), "csv", mode, Map.empty, Seq("v"))
+    Calls.writeMany(frame(writer), path(s"w-$round/{v}.csv"), "csv", mode, Map.empty, Seq("v"))
 
   private def writtenBy(round: Int, v: Int): Set[Char] = read(s"w-$round/$v.csv").split("\n").map(_.head).toSet
 
@@ -77,7 +77,7 @@ class SetRaceSuite extends AnyFunSuite with Matchers with LocalFiles with LocalS
   test("two write_single of one file with ignore: neither raises, one writes it whole, the other skips") {
     (0 until 3).foreach { round =>
       val target = path(s"one-$round.csv")
-      def single(writer: String) = SingleFileWriter.write(frame(writer), target, "csv", "ignore")
+      def single(writer: String) = Calls.write(frame(writer), target, "csv", "ignore")
       val (ra, rb) = Racing.both(single("a"), single("b"))
       withClue(s"round $round: ") {
         Seq(ra.get, rb.get).map(_.strategy).count(_ == "skipped") shouldBe 1

@@ -27,7 +27,7 @@ class LeftoversSuite extends AnyFunSuite with Matchers with LocalFiles {
     val live = leftover("out.csv", Owner(1L, host), 1000) // init: alive for as long as the machine is
     val other = leftover("other.csv", Owner(deadPid, host), 1000)
 
-    Merger.merge(path("src"), path("out.csv"), MergeOptions(), conf)
+    Calls.merge(path("src"), path("out.csv"), MergeOptions(), conf)
 
     read("out.csv") shouldBe "a\n"
     listing() should contain allOf (live, other)
@@ -38,7 +38,7 @@ class LeftoversSuite extends AnyFunSuite with Matchers with LocalFiles {
     write("src/part-00000.csv", "a\n")
     val fresh = leftover("out.csv", Owner(deadPid, "0badc0de"), 60 * 1000)
     val old = leftover("out.csv", Owner(deadPid, "0badc0de"), Leftovers.StaleAfterMillis + 60 * 1000)
-    Merger.merge(path("src"), path("out.csv"), MergeOptions(), conf)
+    Calls.merge(path("src"), path("out.csv"), MergeOptions(), conf)
     listing() should contain(fresh)
     listing() should not contain old
   }
@@ -65,8 +65,8 @@ class LeftoversSuite extends AnyFunSuite with Matchers with LocalFiles {
   test("any legal file name is a target, a colon included") {
     write("src/part-00000.csv", "a\n")
     write("src/part-00001.csv", "b\n")
-    Merger.merge(path("src"), path("at 12:00 é.csv"), MergeOptions(), conf).files shouldBe 2
-    Merger.merge(path("src"), path("at 12:00 é.csv"), MergeOptions(overwrite = true), conf)
+    Calls.merge(path("src"), path("at 12:00 é.csv"), MergeOptions(), conf).files shouldBe 2
+    Calls.merge(path("src"), path("at 12:00 é.csv"), MergeOptions(overwrite = true), conf)
     read("at 12:00 é.csv") shouldBe "a\nb\n"
     listing().filter(_.contains("sparkmerge")) shouldBe empty
     Files.isRegularFile(Paths.get(path("at 12:00 é.csv"))) shouldBe true
@@ -115,7 +115,7 @@ class LeftoversSuite extends AnyFunSuite with Matchers with LocalFiles {
     write("src/.part-00000.csv.crc", "not a checksum file at all")
     write("src/part-00001.csv", "b\n")
     write("src/.part-00001.csv.crc", "cr")
-    Merger.merge(path("src"), path("out.csv"), MergeOptions(), conf).files shouldBe 2
+    Calls.merge(path("src"), path("out.csv"), MergeOptions(), conf).files shouldBe 2
     read("out.csv") shouldBe "a\nb\n"
   }
 }

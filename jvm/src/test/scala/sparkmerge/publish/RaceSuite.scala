@@ -33,8 +33,8 @@ class RaceSuite extends AnyFunSuite with Matchers with LocalFiles {
     (0 until Rounds).foreach { round =>
       val target = path(s"out-$round.csv")
       val (ra, rb) = Racing.both(
-        Merger.merge(path("a"), target, MergeOptions(), conf),
-        Merger.merge(path("b"), target, MergeOptions(), conf)
+        Calls.merge(path("a"), target, MergeOptions(), conf),
+        Calls.merge(path("b"), target, MergeOptions(), conf)
       )
       withClue(s"round $round: ") {
         Seq(ra, rb).count(_.isSuccess) shouldBe 1
@@ -50,8 +50,8 @@ class RaceSuite extends AnyFunSuite with Matchers with LocalFiles {
     write("out.csv", "old\n")
     (0 until Rounds).foreach { round =>
       val (ra, rb) = Racing.both(
-        Merger.merge(path("a"), path("out.csv"), MergeOptions(overwrite = true), conf),
-        Merger.merge(path("b"), path("out.csv"), MergeOptions(overwrite = true), conf)
+        Calls.merge(path("a"), path("out.csv"), MergeOptions(overwrite = true), conf),
+        Calls.merge(path("b"), path("out.csv"), MergeOptions(overwrite = true), conf)
       )
       withClue(s"round $round: ") {
         (ra.isSuccess, rb.isSuccess) shouldBe ((true, true))
@@ -76,7 +76,7 @@ class RaceSuite extends AnyFunSuite with Matchers with LocalFiles {
       (reads, wrong)
     }
     def overwrites(): Unit = (0 until Rounds).foreach { round =>
-      Merger.merge(path(if (round % 2 == 0) "b" else "a"), path("out.csv"), MergeOptions(overwrite = true), conf)
+      Calls.merge(path(if (round % 2 == 0) "b" else "a"), path("out.csv"), MergeOptions(overwrite = true), conf)
     }
     try overwrites()
     finally stop.set(true)

@@ -16,7 +16,7 @@ class SingleFileSourceSuite extends AnyFunSuite with Matchers with LocalFiles wi
   test("format('sparkmerge') writes the file write_single writes, byte for byte, with the options passed on") {
     val options = Map("header" -> "true", "sep" -> ";")
     rows.write.format("sparkmerge").options(options).save(path("source.csv"))
-    SingleFileWriter.write(rows, path("writer.csv"), "csv", "errorifexists", options)
+    Calls.write(rows, path("writer.csv"), "csv", "errorifexists", options)
 
     readBytes("source.csv") shouldBe readBytes("writer.csv")
     val lines = read("source.csv").split("\n").toSeq

@@ -9,7 +9,7 @@ import org.scalatest.matchers.should.Matchers
 class WriteSpecSuite extends AnyFunSuite with Matchers {
 
   private def spec(options: Map[String, String] = Map.empty, format: String = "csv", mode: String = "overwrite") =
-    WriteSpec.parse("/out.csv", format, mode, options, "true")
+    WriteSpec.parse("/out.csv", format, mode, options)
 
   test("header is true or false, in any case, as Spark reads it; anything else is refused") {
     spec(Map("header" -> "TRUE")).header shouldBe true
@@ -45,7 +45,7 @@ class WriteSpecSuite extends AnyFunSuite with Matchers {
   test("formats: the line formats only; the session's copy-ahead setting is a flag too") {
     spec(format = " JSON ").format shouldBe "json"
     intercept[UnsupportedFormatException](spec(format = "parquet")).getMessage should include("coalesce")
-    WriteSpec.parse("/out.csv", "csv", "overwrite", Map.empty, "FALSE").copyAhead shouldBe false
-    intercept[InvalidOptionException](WriteSpec.parse("/out.csv", "csv", "overwrite", Map.empty, "off"))
+    WriteSpec.flag(WriteSpec.CopyAheadConf, "FALSE", "/out.csv") shouldBe false
+    intercept[InvalidOptionException](WriteSpec.flag(WriteSpec.CopyAheadConf, "off", "/out.csv"))
   }
 }

@@ -18,10 +18,10 @@ class MergeProcedureSuite extends AnyFunSuite with Matchers with LocalFiles with
 
   private def call(arguments: String) = spark.sql(s"CALL sparkmerge.system.merge($arguments)").collect().toSeq
 
-  test("CALL merges as Merger.merge does and answers one row of the result") {
+  test("CALL merges as SparkMerge.merge does and answers one row of the result") {
     parts()
     val rows = call(s"source => '${path("src")}', target => '${path("out.csv")}', header => true")
-    Merger.merge(path("src"), path("reference.csv"), MergeOptions(header = true), conf)
+    Calls.merge(path("src"), path("reference.csv"), MergeOptions(header = true), conf)
 
     readBytes("out.csv") shouldBe readBytes("reference.csv")
     read("out.csv") shouldBe "a;b\n1;x\n3;z\n11;w\n"
