@@ -15,6 +15,8 @@ import pytest
 from conftest import python_env, run_python
 from pyspark.sql import SparkSession
 
+import sparkmerge
+
 #: How long a test waits for the command line to start its JVM, and then to end.
 WAIT_SECONDS = 60
 
@@ -95,6 +97,17 @@ def test_cli_usage_error_is_one_line(tmp_path: Path) -> None:
     ]
 
 
+def test_cli_help_and_version_are_the_one_parsers_under_this_name(tmp_path: Path) -> None:
+    helped = run_python("-m", "sparkmerge", "--help", cwd=tmp_path)
+    assert helped.returncode == 0, helped.stderr
+    assert helped.stdout.startswith("usage: python -m sparkmerge [options] SOURCE TARGET\n")
+    assert "--missing-newline add|refuse" in helped.stdout and "--clean PATH" in helped.stdout
+
+    versioned = run_python("-m", "sparkmerge", "--version", cwd=tmp_path)
+    assert versioned.returncode == 0, versioned.stderr
+    assert versioned.stdout == f"python -m sparkmerge {sparkmerge.__version__}\n"
+
+
 def test_cli_json_prints_one_object(spark: SparkSession, tmp_path: Path) -> None:
     spark.range(0, 300, 1, 3).selectExpr("id", "id % 2 AS k").write.partitionBy("k").csv(
         str(tmp_path / "job")
@@ -103,6 +116,7 @@ def test_cli_json_prints_one_object(spark: SparkSession, tmp_path: Path) -> None
     ran = run_python("-m", "sparkmerge", "job", "out/{k}.csv", "--json", cwd=tmp_path)
     assert ran.returncode == 0, ran.stderr
     answer = json.loads(ran.stdout)
+    assert answer["template"] == "out/{k}.csv"
     assert [r["target"] for r in answer["results"]] == [f"file:{tmp_path}/out/{k}.csv" for k in (0, 1)]
     assert [r["files"] for r in answer["results"]] == [3, 3]
     assert sum(r["bytes"] for r in answer["results"]) == sum(
@@ -112,7 +126,8 @@ def test_cli_json_prints_one_object(spark: SparkSession, tmp_path: Path) -> None
     refused = run_python("-m", "sparkmerge", "job", "again/{k}.csv", "--json", "-o", "sepp=x", cwd=tmp_path)
     assert refused.returncode == 1
     error = json.loads(refused.stdout)
-    assert error["error"] == "InvalidOptionError" and "unknown CSV option 'sepp'" in error["message"]
+    assert error == {"error": "InvalidOptionError", "message": error["message"]}
+    assert "unknown CSV option 'sepp'" in error["message"]
     assert not (tmp_path / "again").exists()
 
 

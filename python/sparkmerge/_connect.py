@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from ._jar import CATALOG_CLASS, CATALOG_CONF
 from .errors import (
-    JAVA_EXCEPTIONS,
+    ENGINE_PACKAGE,
     JarNotLoadedError,
     SparkConnectError,
     SparkMergeError,
+    first_line,
+    from_jvm,
+    is_engine,
 )
-from .errors import first_line
 from .result import MergeResult, from_rows
 
 if TYPE_CHECKING:
@@ -129,22 +131,17 @@ def translate(error: Any) -> SparkMergeError:
     names an engine exception, :class:`JarNotLoadedError` where it cannot find the data source or the catalog,
     else a plain SparkMergeError with the error's first line. The server's trace is kept, not shown."""
     message = str(error).strip()
-    trace = str(getattr(error, "_stacktrace", None) or "")
-    for found in (
-        ENGINE_ERROR.search(first_line(message)),
-        ENGINE_CAUSE.search(trace),
-    ):
-        if found and found.group(1) in JAVA_EXCEPTIONS:
-            name, text = found.group(1), found.group(2).strip()
-            return JAVA_EXCEPTIONS[name](
-                text or name, java_class=f"sparkmerge.{name}", java_trace=trace or None
-            )
+    trace = str(getattr(error, "_stacktrace", None) or "") or None
+    for found in (ENGINE_ERROR.search(first_line(message)), ENGINE_CAUSE.search(trace or "")):
+        if found and is_engine(found.group(1)):
+            name = found.group(1)
+            return from_jvm(name, found.group(2), java_class=ENGINE_PACKAGE + name, java_trace=trace)
     # Spark 3.5's client keeps the error class only in the message: "[DATA_SOURCE_NOT_FOUND] ...".
     error_class = _error_class(error) or next((c for c in NOT_LOADED if f"[{c}]" in message), "")
     if error_class in NOT_LOADED or CATALOG_CLASS in message:
-        return JarNotLoadedError(_not_loaded_message(error_class), java_trace=trace or None)
-    first = first_line(message) or type(error).__name__
-    return SparkMergeError(f"{type(error).__name__}: {first}", java_trace=trace or None)
+        return JarNotLoadedError(_not_loaded_message(error_class), java_trace=trace)
+    # pyspark names the error by the Java exception's simple name (AnalysisException, ...), or by its own.
+    return from_jvm(type(error).__name__, message, java_trace=trace)
 
 
 def _error_class(error: Any) -> str:

@@ -10,7 +10,7 @@ import weakref
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ._jar import check_scala_line, jar_path, running_scala_binary
-from .errors import JAVA_EXCEPTIONS, JarNotLoadedError, SparkConnectError, SparkMergeError, first_line
+from .errors import JarNotLoadedError, SparkConnectError, SparkMergeError, from_jvm, is_engine
 
 if TYPE_CHECKING:
     from py4j.java_gateway import JavaObject
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 __all__ = ["is_spark_connect", "require_classic", "python_api", "call", "java_string_map"]
 
 ENGINE_CLASS = "sparkmerge.PythonAPI"
-ENGINE_PACKAGE = "sparkmerge."
 CONNECT_MODULE = "pyspark.sql.connect"
 #: How far down a Java exception's causes to look for an engine exception wrapped by something else.
 MAX_CAUSE_DEPTH = 8
@@ -113,24 +112,25 @@ def translate(error: Any) -> SparkMergeError:
     top = getattr(error, "java_exception", None) or getattr(error, "_origin", None)
     trace = _trace(error)
     if top is None:  # captured by pyspark without the Java object (a Python worker's error)
-        message = _first_line(getattr(error, "_desc", None) or getattr(error, "desc", None) or error)
-        return SparkMergeError(f"{type(error).__name__}: {message}", java_trace=trace)
+        message = getattr(error, "_desc", None) or getattr(error, "desc", None) or error
+        return from_jvm(type(error).__name__, str(message), java_trace=trace)
     cause = top
     for _ in range(MAX_CAUSE_DEPTH):
         if cause is None:
             break
-        name = _simple_name(cause)
-        if name in JAVA_EXCEPTIONS and cause.getClass().getName().startswith(ENGINE_PACKAGE):
-            return JAVA_EXCEPTIONS[name](
-                _first_line(cause.getMessage()) or name,
-                java_class=cause.getClass().getName(),
-                java_trace=trace,
-            )
+        if is_engine(_simple_name(cause), _class_name(cause)):
+            return _from_java_object(cause, trace)
         cause = cause.getCause()
-    name = _simple_name(top)
-    message = _first_line(top.getMessage())
-    return SparkMergeError(
-        f"{name}: {message}" if message else name, java_class=top.getClass().getName(), java_trace=trace
+    return _from_java_object(top, trace)
+
+
+def _from_java_object(java_exception: Any, trace: str) -> SparkMergeError:
+    message = java_exception.getMessage()
+    return from_jvm(
+        _simple_name(java_exception),
+        str(message) if message is not None else None,
+        java_class=_class_name(java_exception),
+        java_trace=trace,
     )
 
 
@@ -138,8 +138,8 @@ def _simple_name(java_exception: Any) -> str:
     return str(java_exception.getClass().getSimpleName())
 
 
-def _first_line(message: Any) -> str:
-    return first_line(str(message)) if message is not None else ""
+def _class_name(java_exception: Any) -> str:
+    return str(java_exception.getClass().getName())
 
 
 def _trace(error: Any) -> str:

@@ -4,6 +4,9 @@ Each ``sparkmerge.*Exception`` the JVM engine throws becomes the ``*Error`` of t
 engine's one-line message (it names the path and the fix). Any other Java exception becomes a plain
 :class:`SparkMergeError` whose message is ``"<JavaClass>: <first line>"``; the full Java stack trace is kept on
 :attr:`SparkMergeError.java_trace` for whoever needs it, instead of being printed at the user.
+
+That rule is :func:`from_jvm`, the one translator: the classic session (py4j), the Spark Connect client and the
+command line each read what the JVM said from their own carrier, and hand it to it.
 """
 
 from __future__ import annotations
@@ -82,6 +85,8 @@ class SparkConnectError(SparkMergeError):
     procedures (``write_single`` works there)."""
 
 
+#: The package of the engine's exceptions (``sparkmerge.SparkMergeException`` and its subclasses).
+ENGINE_PACKAGE = "sparkmerge."
 #: The Java exception's simple class name -> the Python class it becomes.
 JAVA_EXCEPTIONS: dict[str, type[SparkMergeError]] = {
     "SourceNotFoundException": SourceNotFoundError,
@@ -101,11 +106,26 @@ def first_line(message: str) -> str:
     return re.split(r"[\r\n]", message.strip(), maxsplit=1)[0].strip()
 
 
-def java_error(simple_name: str, message: str) -> SparkMergeError:
-    """The Python exception for a Java exception known by its simple class name and its one-line message, as
-    the command line reports it: an engine exception becomes its own class, any other a plain
-    :class:`SparkMergeError` that names the Java class."""
-    if simple_name in JAVA_EXCEPTIONS:
-        return JAVA_EXCEPTIONS[simple_name](message or simple_name)
-    # An exception without a message is told by its class name alone.
-    return SparkMergeError(f"{simple_name}: {message}" if message not in ("", simple_name) else simple_name)
+def from_jvm(
+    simple_name: str,
+    message: Optional[str],
+    *,
+    java_class: Optional[str] = None,
+    java_trace: Optional[str] = None,
+) -> SparkMergeError:
+    """The Python exception for a Java exception, whichever door it came through: each door only reads the
+    simple class name, the message and, where its carrier has them, the full class name and the trace. An
+    engine exception becomes its own class with its first line; any other a plain :class:`SparkMergeError`
+    that names the Java class."""
+    text = first_line(message or "")
+    if is_engine(simple_name, java_class):
+        return JAVA_EXCEPTIONS[simple_name](text or simple_name, java_class=java_class, java_trace=java_trace)
+    # An exception without a message (or whose message is its name) is told by its class name alone.
+    said = simple_name if text in ("", simple_name) else f"{simple_name}: {text}"
+    return SparkMergeError(said, java_class=java_class, java_trace=java_trace)
+
+
+def is_engine(simple_name: str, java_class: Optional[str] = None) -> bool:
+    """Whether a Java exception is one of the engine's own: by its simple name, and by its package where the
+    full name is known, so that another library's ``InvalidOptionException`` stays what it is."""
+    return simple_name in JAVA_EXCEPTIONS and java_class in (None, ENGINE_PACKAGE + simple_name)

@@ -61,14 +61,41 @@ class MergeMainSuite extends AnyFunSuite with Matchers with LocalFiles {
     read("out \"é\t\".csv") shouldBe "h\n1\n2\n"
   }
 
-  test("--json prints a refusal as the exception's simple name and its one-line message, exit code 1") {
+  test("--json prints a refusal as the exception's simple and full class name and its message, exit code 1") {
     write("src \"ü\"/part-00000.csv", "1\n")
     write("out \"é\".csv", "keep\n")
     val (code, error) = runJson(path("src \"ü\""), path("out \"é\".csv"))
     code shouldBe 1
     error.get("error").asText shouldBe "TargetExistsException"
+    error.get("class").asText shouldBe "sparkmerge.TargetExistsException"
     error.get("message").asText should include(path("out \"é\".csv"))
-    error.size shouldBe 2
+    error.size shouldBe 3
     read("out \"é\".csv") shouldBe "keep\n"
+  }
+
+  test("a front program gets one object whatever its user asked, and the template of a {column} target") {
+    write("src/k=1/part-00000.csv", "1\n")
+    write("src/k=2/part-00000.csv", "2\n")
+    val (code, output) = run("--front", "front", "--", path("src"), path("out/{k}.csv"))
+    code shouldBe 0
+    val answer = new ObjectMapper().readTree(output.linesIterator.filter(_.startsWith("{")).toSeq.last)
+    answer.get("json").asBoolean shouldBe false
+    answer.get("reply").get("template").asText shouldBe path("out/{k}.csv")
+    answer.get("reply").get("results").size shouldBe 2
+    val (_, asked) = run("--front", "front", path("missing"), path("out.csv"), "--json")
+    val refused = new ObjectMapper().readTree(asked.linesIterator.filter(_.startsWith("{")).toSeq.last)
+    refused.get("json").asBoolean shouldBe true
+    refused.get("reply").get("error").asText shouldBe "SourceNotFoundException"
+  }
+
+  test("usage errors are one line naming the front; --help and --version print under its name") {
+    run("--front", "front", "only-one")._2.trim shouldBe
+      "front: error: give SOURCE and TARGET, or --clean PATH; see front --help"
+    val (helped, help) = run("--front", "front", "--help")
+    helped shouldBe 0
+    help should startWith("usage: front [options] SOURCE TARGET")
+    val (versioned, version) = run("--version")
+    versioned shouldBe 0
+    version.trim should fullyMatch regex """sparkmerge \d+\.\d+\.\d+.*"""
   }
 }

@@ -1,6 +1,6 @@
 package sparkmerge.cli
 
-import sparkmerge.{FirstLine, MergeResult, MergeResults}
+import sparkmerge.{MergeResult, MergeResults}
 
 /** The one JSON object the command line prints with `--json`, for a program to read. */
 private[sparkmerge] object Json {
@@ -16,17 +16,31 @@ private[sparkmerge] object Json {
       "bytesAhead" -> result.bytesAhead.toString
     )
 
-  /** One file's fields alone, the files of a template as `results`. */
-  def of(results: MergeResults): String =
-    if (results.template.isEmpty) result(results.single) else this.results(results.files)
+  /**
+   * One file's fields alone; for a `{column}` target, the template and its files as `results`, one object each in
+   * the order of the values.
+   */
+  def of(results: MergeResults): String = results.template match {
+    case None           => result(results.single)
+    case Some(template) =>
+      obj("template" -> string(template), "results" -> results.files.map(result).mkString("[", ",", "]"))
+  }
 
-  /** The files of a merge to a `{column}` target, one object each, in the order of the values. */
-  def results(results: Seq[MergeResult]): String = obj("results" -> results.map(result).mkString("[", ",", "]"))
-
+  /**
+   * The exception by its simple and its full class name, and its message as the JVM has it (empty if none): the
+   * Python package turns them into its exception by the same rule as what a SparkSession's JVM throws.
+   */
   def error(e: Throwable): String =
-    obj("error" -> string(e.getClass.getSimpleName), "message" -> string(FirstLine.of(e)))
+    obj(
+      "error" -> string(e.getClass.getSimpleName),
+      "class" -> string(e.getClass.getName),
+      "message" -> string(Option(e.getMessage).getOrElse(""))
+    )
 
   def removed(paths: Seq[String]): String = obj("removed" -> paths.map(string).mkString("[", ",", "]"))
+
+  /** For a front program (`--front`): the object `--json` prints as `reply`, and whether its user asked for it. */
+  def front(json: Boolean, reply: String): String = obj("json" -> json.toString, "reply" -> reply)
 
   /** Fields whose values are JSON already. Written by hand: the jar carries no JSON library and must not. */
   private def obj(fields: (String, String)*): String =
