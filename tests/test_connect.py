@@ -171,6 +171,21 @@ def test_errors_on_connect_are_the_same_classes(connect: SparkSession, tmp_path:
     assert (tmp_path / "taken.csv").read_bytes() == b"old\n"
 
 
+def test_save_as_table_on_connect_is_refused_and_registers_nothing(
+    connect: SparkSession, tmp_path: Path
+) -> None:
+    # A sparkmerge table would be one file no reader can read: refused before the write, the fix in one line.
+    with pytest.raises(
+        Exception, match="CREATE TABLE spark_catalog.default.one_file USING csv LOCATION"
+    ) as refused:
+        connect.range(3).write.format("sparkmerge").option("path", str(tmp_path / "t")).saveAsTable(
+            "one_file"
+        )
+    assert "InvalidOptionException" in str(refused.value) or "one file" in str(refused.value)
+    assert not connect.catalog.tableExists("one_file")
+    assert list(tmp_path.iterdir()) == []
+
+
 @spark_4_only
 def test_merge_errors_on_connect_are_the_same_classes(connect: SparkSession, tmp_path: Path) -> None:
     (tmp_path / "taken.csv").write_bytes(b"old\n")

@@ -69,11 +69,14 @@ trait S3Server extends BeforeAndAfterAll { this: Suite =>
 
   override def afterAll(): Unit =
     try super.afterAll()
-    finally
+    finally {
+      // Hadoop caches a file system per bucket: the next suite's server is on another port.
+      Seq(bucket, otherBucket).foreach(b => new Path(s"s3a://$b/").getFileSystem(s3Conf).close())
       if (server != null) {
         server.getOutputStream.close() // the end of its input stops it
         if (!server.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) server.destroyForcibly()
       }
+    }
 
   def s3Write(path: String, bytes: Array[Byte]): Path = {
     val p = new Path(path)

@@ -22,12 +22,8 @@ private[sparkmerge] object BinaryFormats {
       Extensions.collectFirst { case (ext, format) if name.endsWith(ext) => format }.foreach(fail(part, _))
     }
     parts.find(p => p.length >= 8 && Codec.of(p) == Codec.Plain).foreach { part =>
-      val head, tail = new Array[Byte](4)
-      val in = PartFiles.open(fs, part.path, part.length, PartFiles.Random)
-      try {
-        in.readFully(0L, head)
-        in.readFully(part.length - 4, tail)
-      } finally in.close()
+      val head = PartFiles.readAt(fs, part.path, part.length, 0L, 4)
+      val tail = PartFiles.readAt(fs, part.path, part.length, part.length - 4, 4)
       formatOf(new String(head, ISO_8859_1), new String(tail, ISO_8859_1)).foreach(fail(part, _))
     }
     val withData = parts.filter(_.length > 0)
@@ -38,7 +34,7 @@ private[sparkmerge] object BinaryFormats {
 
   /** The first bytes of a part as its codec decodes them, for its byte-order mark. */
   private def decodedHead(fs: FileSystem, part: Part): Array[Byte] = {
-    val in = Codec.of(part).decode(PartFiles.open(fs, part.path, part.length, PartFiles.Random))
+    val in = Codec.of(part).decode(PartFiles.open(fs, part.path, part.length, PartFiles.Random(4)))
     try {
       val head = new Array[Byte](4)
       var got = 0

@@ -18,7 +18,9 @@ private[sparkmerge] object HeaderRecord {
 
   // A header longer than this is not a header: the part probably is not CSV, or has no line breaks.
   private val MaxBytes = 1 << 20
-  private val FirstRead = 64 << 10
+  // Most headers and the record after them fit in the first read; a longer one doubles it. On an object store
+  // each read is a request of its size, made for every part.
+  private val FirstRead = 2 << 10
 
   /** The header's bytes and fields, and the fields of the next record where it is within reach. */
   final case class Found(bytes: Array[Byte], fields: Int, nextFields: Option[Int])
@@ -28,7 +30,7 @@ private[sparkmerge] object HeaderRecord {
     else
       try {
         // Closing the decoder closes the file, and frees what a decoder holds outside the heap (an Inflater).
-        val in = codec.decode(PartFiles.open(fs, part.path, part.length, PartFiles.Random))
+        val in = codec.decode(PartFiles.open(fs, part.path, part.length, PartFiles.Random(FirstRead)))
         try find(new Prefix(in), part, dialect)
         finally in.close()
       } catch {

@@ -60,9 +60,9 @@ private[sparkmerge] object MultipartCopy {
       until: Long,
       out: OutputStream
   ): Unit = {
-    val in = PartFiles.open(source, path, length, PartFiles.Random)
+    val buffer = new Array[Byte](math.min(bufferBytes.toLong, until - from).toInt.max(1))
+    val in = PartFiles.open(source, path, length, PartFiles.Random(buffer.length))
     try {
-      val buffer = new Array[Byte](math.min(bufferBytes.toLong, until - from).toInt.max(1))
       var at = from
       while (at < until) {
         val n = math.min(buffer.length.toLong, until - at).toInt

@@ -39,12 +39,6 @@ private[sparkmerge] object UnendedParts {
     try read.get
     catch { case e: ExecutionException => throw e.getCause }
 
-  private def lastByte(fs: FileSystem, part: Part): Int = {
-    val in = PartFiles.open(fs, part.path, part.length, PartFiles.Random)
-    try {
-      val one = new Array[Byte](1)
-      in.readFully(part.length - 1, one)
-      one(0) & 0xff
-    } finally in.close()
-  }
+  private def lastByte(fs: FileSystem, part: Part): Int =
+    PartFiles.readAt(fs, part.path, part.length, part.length - 1, 1)(0) & 0xff
 }

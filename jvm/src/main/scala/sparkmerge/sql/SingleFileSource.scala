@@ -50,6 +50,7 @@ class SingleFileSource extends DataSourceRegister with CreatableRelationProvider
       )
     }
     val format = SingleFileSource.find(options, SingleFileSource.FormatOption).getOrElse("csv")
+    TableWrites.refuse(sqlContext, format)
     val inner = options.filterNot { case (key, _) => SingleFileSource.OwnOptions(key.toLowerCase(Locale.ROOT)) }
     val saveMode = SingleFileSource.find(options, SingleFileSource.SaveModeOption).getOrElse(mode.name)
     // df.write.partitionBy(...) reaches a source like this one as an option of Spark's.

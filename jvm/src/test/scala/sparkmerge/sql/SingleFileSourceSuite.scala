@@ -1,6 +1,7 @@
 package sparkmerge
 package sql
 
+import java.nio.file.Files
 import java.util.UUID
 
 import org.apache.spark.sql.{DataFrame, SaveMode}
@@ -8,6 +9,13 @@ import org.scalatest.funsuite.AnyFunSuite
 import org.scalatest.matchers.should.Matchers
 
 class SingleFileSourceSuite extends AnyFunSuite with Matchers with LocalFiles with LocalSpark {
+
+  private lazy val warehouse = Files.createTempDirectory("sparkmerge-warehouse")
+  override def sessionConf: Map[String, String] = Map("spark.sql.warehouse.dir" -> warehouse.toUri.toString)
+
+  /** Everything under the session's warehouse, folders too. */
+  private def warehouseTree: Seq[String] =
+    Files.walk(warehouse).toArray.map(p => warehouse.relativize(p.asInstanceOf[java.nio.file.Path]).toString).toSeq
 
   /** Sorted rows in 6 partitions, a quoted value among them: order and quoting show in the bytes. */
   private def rows: DataFrame =
@@ -86,5 +94,26 @@ class SingleFileSourceSuite extends AnyFunSuite with Matchers with LocalFiles wi
   test("a write without a path is refused with the fix") {
     val error = the[InvalidOptionException] thrownBy rows.write.format("sparkmerge").save()
     error.getMessage should include(".save('exports/out.csv')")
+  }
+
+  test("saveAsTable and CREATE TABLE AS SELECT are refused before anything is written or registered") {
+    val before = warehouseTree
+    val managed = the[InvalidOptionException] thrownBy
+      rows.write.format("sparkmerge").option("format", "csv").saveAsTable("t")
+    managed.getMessage should include("CREATE TABLE spark_catalog.default.t USING csv LOCATION")
+    managed.getMessage.linesIterator.size shouldBe 1
+    spark.catalog.tableExists("t") shouldBe false
+
+    val external = the[InvalidOptionException] thrownBy
+      rows.write.format("sparkmerge").option("path", path("t")).saveAsTable("e")
+    external.getMessage should include(".save('<path>/file.csv')")
+    spark.catalog.tableExists("e") shouldBe false
+    listing() shouldBe empty
+
+    val sql = the[InvalidOptionException] thrownBy
+      spark.sql("CREATE TABLE s USING sparkmerge OPTIONS (format 'json') AS SELECT 1 AS id")
+    sql.getMessage should include("USING json")
+    spark.catalog.tableExists("s") shouldBe false
+    warehouseTree shouldBe before
   }
 }
