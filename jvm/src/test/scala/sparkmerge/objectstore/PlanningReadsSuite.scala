@@ -34,7 +34,7 @@ class PlanningReadsSuite extends AnyFunSuite with Matchers with S3Server {
       val conf = s3Conf
       conf.set("fs.s3a.endpoint", s"http://127.0.0.1:${relay.port}")
       conf.setBoolean("fs.s3a.impl.disable.cache", true) // a file system of its own, that talks through the relay
-      val result = Merger.merge(s"$dir/src", s"$dir/out.csv", MergeOptions(header = true), conf)
+      val result = Calls.merge(s"$dir/src", s"$dir/out.csv", MergeOptions(header = true), conf)
 
       result.strategy shouldBe "server-side"
       val header = "id,payload\n".length
