@@ -178,29 +178,32 @@ def test_kill_9_of_write_single_leaves_the_old_file_and_nothing_the_next_run_kee
             start_new_session=True,
         )
 
-    def killed_at(seconds: float) -> None:
-        run = start()
-        time.sleep(seconds)
-        os.killpg(run.pid, signal.SIGKILL)
-        run.wait(timeout=WAIT_SECONDS)
+    def hidden() -> list[str]:
+        return hidden_in(tmp_path)
 
     target.write_bytes(OLD)
-    began = time.monotonic()
-    assert start().wait(timeout=WAIT_SECONDS) == 0
-    took = time.monotonic() - began
+    under_way_at, ended = timeline(start, hidden)
     rows = target.read_bytes().count(b"\n")
     assert rows == 1_000_001
     under_way = 0
-    for fraction in (0.55, 0.7, 0.85):
+    # Each kill is timed from when this run's hidden files show: starting Python and Spark, which varies most
+    # on a busy machine, cannot move a kill out of the write. The first comes the moment the write shows.
+    for fraction in (0.0, 0.4, 0.8):
         target.write_bytes(OLD)
-        killed_at(took * fraction)
+        run = start()
+        began = time.monotonic()
+        while not hidden() and run.poll() is None and time.monotonic() - began < WAIT_SECONDS:
+            time.sleep(0.002)
+        time.sleep((ended - under_way_at) * fraction)
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait(timeout=WAIT_SECONDS)
         content = target.read_bytes()
         assert content == OLD or content.count(b"\n") == rows
-        under_way += bool(hidden_in(tmp_path))
+        under_way += bool(hidden())
         # The next run, in this test's own session: same target, the killed one's files are cleaned.
         df = spark.range(0, 10, 1, 2)
         sparkmerge.write_single(df, target, mode="overwrite")
-        assert hidden_in(tmp_path) == []
+        assert hidden() == []
     print(
         f"kill -9 drill of write_single: 3 rounds, {under_way} killed while writing or merging, files lost: 0"
     )

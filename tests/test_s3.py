@@ -143,6 +143,26 @@ def test_write_single_per_value_to_s3_is_the_local_files_byte_for_byte(
     assert s3.uploads(prefix) == []
 
 
+def test_a_refused_or_empty_template_write_leaves_the_keys_as_they_were(
+    spark: SparkSession, s3: S3, prefix: str
+) -> None:
+    # S3 has no folders, only markers: a key ending in "/" that S3A may make, and keep, for each one it made.
+    s3.put(f"{prefix}/out/1/x/00001.csv", b"old\n")
+    before = s3.keys(f"{prefix}/")
+    df = spark.range(0, 40, 1, 2).selectExpr("id", "CAST(id % 2 AS STRING) AS v")
+    with pytest.raises(sparkmerge.TargetExistsError):
+        sparkmerge.write_single(
+            df, s3.url(f"{prefix}/out/{{v}}/x/{{n}}.csv"), partition_by="v", max_records_per_file=10
+        )
+    assert s3.keys(f"{prefix}/") == before
+    assert (
+        sparkmerge.write_single(df.limit(0), s3.url(f"{prefix}/new/a/{{v}}.csv"), partition_by="v").results
+        == ()
+    )
+    assert s3.keys(f"{prefix}/") == before
+    assert s3.uploads(prefix) == []
+
+
 ROWS = 200_000
 KILLED_WRITE = f"""
 import json, sys

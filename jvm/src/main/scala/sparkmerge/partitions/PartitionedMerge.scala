@@ -38,8 +38,11 @@ private[sparkmerge] object PartitionedMerge {
     val policy = if (options.overwrite) ExistingTargets.Replace else ExistingTargets.Refuse
     progress.start(targetTemplate, leaves.map(_.files).sum, leaves.map(_.bytes).sum)
     val anchor = Destination.of(PathArgument.parse(template.anchor, "target"), conf)
-    val results = ExistingTargets.merge(merges, policy, conf, anchor, targetTemplate) {
-      ManyMerges.run(_, conf, progress, ManyMerges.activeSpark())
+    val results = NewFolders.around(anchor.fs, anchor.target.getParent) { folders =>
+      folders.beforeFiles(targets.map(t => anchor.fs.makeQualified(PathArgument.parse(t, "target"))))
+      ExistingTargets.merge(merges, policy, conf, anchor, targetTemplate) {
+        ManyMerges.run(_, conf, progress, ManyMerges.activeSpark())
+      }
     }
     progress.finish()
     if (options.deleteSource) removeSideFiles(fs, root)

@@ -34,59 +34,63 @@ private[sparkmerge] object PartitionedWriter {
     if (!call.templateChecked) FileNumbers.checkTemplate(paths, call.partitionBy, maxRecords)
     val conf = df.sparkSession.sparkContext.hadoopConfiguration
     val anchor = Destination.of(PathArgument.parse(paths.anchor, "path"), conf)
-    anchor.cleanLeftovers()
-    val work = anchor.newWorkDirectory()
-    ShutdownCleanup.around(anchor.fs, work) {
-      try {
-        val dataDir = new Path(work, "data")
-        val header =
-          if (spec.header) SparkParts.renderHeader(df.drop(columns.map(_._1): _*), spec, anchor.fs, work) else None
-        val numberColumn = InternalColumns.fresh(df.columns.toSeq, FileNumbers.Column)
-        val keys = columns.map(_._1) ++ maxRecords.map(_ => numberColumn)
-        val rows = maxRecords.fold(df)(FileNumbers.number(df, columns.map(_._1), _, numberColumn))
-        inOrder(rows, keys).write
-          .format(spec.format)
-          .options(spec.dataOptions)
-          .option("header", "false")
-          .partitionBy(keys: _*)
-          .save(dataDir.toString)
+    // The folders this write makes go again if it fails or publishes nothing.
+    NewFolders.around(anchor.fs, anchor.target.getParent) { folders =>
+      anchor.cleanLeftovers()
+      val work = anchor.newWorkDirectory()
+      ShutdownCleanup.around(anchor.fs, work) {
+        try {
+          val dataDir = new Path(work, "data")
+          val header =
+            if (spec.header) SparkParts.renderHeader(df.drop(columns.map(_._1): _*), spec, anchor.fs, work) else None
+          val numberColumn = InternalColumns.fresh(df.columns.toSeq, FileNumbers.Column)
+          val keys = columns.map(_._1) ++ maxRecords.map(_ => numberColumn)
+          val rows = maxRecords.fold(df)(FileNumbers.number(df, columns.map(_._1), _, numberColumn))
+          inOrder(rows, keys).write
+            .format(spec.format)
+            .options(spec.dataOptions)
+            .option("header", "false")
+            .partitionBy(keys: _*)
+            .save(dataDir.toString)
 
-        val names = (columns :+ (numberColumn -> FileNumbers.Placeholder)).toMap
-        val leaves = PartitionDirectories.list(anchor.fs, anchor.fs.makeQualified(dataDir), allowEmpty = true)
-        WrittenData.check(anchor.fs, anchor.fs.makeQualified(dataDir), leaves, template)
-        val options = MergeOptions(overwrite = spec.overwrite)
-        val headerPath = header.map(_.path.toString)
-        val merges =
-          if (leaves.isEmpty && columns.isEmpty) // no rows: one file, with the header alone
-            Vector(
-              WrittenPartitionMerge(
-                dataDir.toString,
-                headerPath,
-                paths.fill(Map(FileNumbers.Placeholder -> FileNumbers.name("1"))),
-                options
+          val names = (columns :+ (numberColumn -> FileNumbers.Placeholder)).toMap
+          val leaves = PartitionDirectories.list(anchor.fs, anchor.fs.makeQualified(dataDir), allowEmpty = true)
+          WrittenData.check(anchor.fs, anchor.fs.makeQualified(dataDir), leaves, template)
+          val options = MergeOptions(overwrite = spec.overwrite)
+          val headerPath = header.map(_.path.toString)
+          val merges =
+            if (leaves.isEmpty && columns.isEmpty) // no rows: one file, with the header alone
+              Vector(
+                WrittenPartitionMerge(
+                  dataDir.toString,
+                  headerPath,
+                  paths.fill(Map(FileNumbers.Placeholder -> FileNumbers.name("1"))),
+                  options
+                )
               )
-            )
-          else {
-            val targets = paths.fillAll(
-              leaves.map(
-                _.values
-                  .map { case (column, value) =>
-                    names(column) -> (if (column == numberColumn) FileNumbers.name(value) else value)
-                  }
-                  .toMap
+            else {
+              val targets = paths.fillAll(
+                leaves.map(
+                  _.values
+                    .map { case (column, value) =>
+                      names(column) -> (if (column == numberColumn) FileNumbers.name(value) else value)
+                    }
+                    .toMap
+                )
               )
-            )
-            leaves.zip(targets).map { case (leaf, target) =>
-              WrittenPartitionMerge(leaf.dir.toString, headerPath, target, options)
+              leaves.zip(targets).map { case (leaf, target) =>
+                WrittenPartitionMerge(leaf.dir.toString, headerPath, target, options)
+              }
             }
+          folders.beforeFiles(merges.map(m => anchor.fs.makeQualified(PathArgument.parse(m.target, "path"))))
+          progress.start(template, leaves.map(_.files).sum, leaves.map(_.bytes).sum)
+          val results = ExistingTargets.merge(merges, existing(spec.mode), conf, anchor, template) {
+            ManyMerges.run(_, conf, progress, Some(df.sparkSession))
           }
-        progress.start(template, leaves.map(_.files).sum, leaves.map(_.bytes).sum)
-        val results = ExistingTargets.merge(merges, existing(spec.mode), conf, anchor, template) {
-          ManyMerges.run(_, conf, progress, Some(df.sparkSession))
-        }
-        progress.finish()
-        results
-      } finally SparkParts.remove(anchor, work)
+          progress.finish()
+          results
+        } finally SparkParts.remove(anchor, work)
+      }
     }
   }
 

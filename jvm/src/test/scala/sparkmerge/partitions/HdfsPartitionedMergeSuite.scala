@@ -77,4 +77,24 @@ class HdfsPartitionedMergeSuite extends AnyFunSuite with Matchers with MiniHdfs 
     hdfs.exists(new Path(s"/l/out/.notes.sparkmerge-$stamp.bak")) shouldBe true
     hdfs.exists(new Path(s"/l/out/.photos.sparkmerge-$stamp.parts/photo.jpg")) shouldBe true
   }
+
+  test("on HDFS, merges that fail leave no folder of theirs, and keep the folders that were there") {
+    def tree(dir: Path): Seq[String] =
+      hdfs.listStatus(dir).toSeq.flatMap { s =>
+        s.getPath.toUri.getPath +: (if (s.isDirectory) tree(s.getPath) else Nil)
+      }
+    // Each value's first part ends without its line break, and the policy is to refuse: each merge fails.
+    for (v <- 1 to 2; i <- 0 to 1) hdfsWrite(s"/f/src/v=$v/part-0000$i-u-c000.csv", s"$v$i")
+    hdfs.mkdirs(new Path("/f/out/empty"))
+    val before = tree(new Path("/f"))
+    val deep = "/f/out/" + (1 to 16).map(i => s"level$i").mkString("/") + "/{v}/x/data.csv"
+    an[UnsupportedFormatException] should be thrownBy
+      Calls.mergeMany(
+        s"${hdfs.getUri}/f/src",
+        s"${hdfs.getUri}$deep",
+        MergeOptions(missingNewline = "refuse"),
+        hdfsConf
+      )
+    tree(new Path("/f")) shouldBe before
+  }
 }

@@ -75,8 +75,7 @@ class PartitionedWriterSuite extends AnyFunSuite with Matchers with LocalFiles w
 
   test("no rows: no file per value; numbered files give one, the header alone") {
     write(rows.limit(0), "out/{country}.csv") shouldBe empty
-    exists("out") shouldBe true
-    listing("out") shouldBe empty
+    exists("out") shouldBe false // the folder the write made for its work, removed with nothing published
     write(rows.limit(0), "num/{n}.csv", options = header + ("maxRecordsPerFile" -> "10"), by = Nil)
     listing("num") shouldBe Seq("00001.csv")
     read("num/00001.csv") shouldBe "id,country,name\n"
