@@ -160,8 +160,8 @@ def test_hostile_values_on_connect_land_as_on_a_classic_session(
 def test_errors_on_connect_are_the_same_classes(connect: SparkSession, tmp_path: Path) -> None:
     (tmp_path / "taken.csv").write_bytes(b"old\n")
 
-    with pytest.raises(sparkmerge.UnsupportedFormatError, match="one parquet file"):
-        sparkmerge.write_single(connect.range(3), tmp_path / "out.parquet", "parquet")
+    with pytest.raises(sparkmerge.UnsupportedFormatError, match="one orc file"):
+        sparkmerge.write_single(connect.range(3), tmp_path / "out.orc", "orc")
     with pytest.raises(sparkmerge.TargetExistsError) as exists:
         sparkmerge.write_single(connect.range(3), tmp_path / "taken.csv")
     assert "\n" not in str(exists.value) and "taken.csv" in str(exists.value)
@@ -189,14 +189,14 @@ def test_save_as_table_on_connect_is_refused_and_registers_nothing(
 @spark_4_only
 def test_merge_errors_on_connect_are_the_same_classes(connect: SparkSession, tmp_path: Path) -> None:
     (tmp_path / "taken.csv").write_bytes(b"old\n")
-    connect.range(10).write.parquet(str(tmp_path / "parquet"))
+    connect.range(10).write.orc(str(tmp_path / "orc"))
 
     with pytest.raises(sparkmerge.SourceNotFoundError, match="nowhere"):
         sparkmerge.merge(connect, tmp_path / "nowhere", tmp_path / "out.csv")
-    with pytest.raises(sparkmerge.UnsupportedFormatError, match="parquet"):
-        sparkmerge.merge(connect, tmp_path / "parquet", tmp_path / "out.csv")
+    with pytest.raises(sparkmerge.UnsupportedFormatError, match="ORC"):
+        sparkmerge.merge(connect, tmp_path / "orc", tmp_path / "out.csv")
     with pytest.raises(sparkmerge.TargetExistsError) as exists:
-        sparkmerge.merge(connect, tmp_path / "parquet", tmp_path / "taken.csv")
+        sparkmerge.merge(connect, tmp_path / "orc", tmp_path / "taken.csv")
     assert "\n" not in str(exists.value) and "taken.csv" in str(exists.value)
     assert (tmp_path / "taken.csv").read_bytes() == b"old\n"
     assert not (tmp_path / "out.csv").exists()

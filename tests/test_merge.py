@@ -163,19 +163,20 @@ def test_source_without_data_files(spark: SparkSession, tmp_path: Path, side_fil
     assert str(empty) in message
 
 
-def test_parquet_parts(spark: SparkSession, tmp_path: Path) -> None:
-    source = tmp_path / "parquet"
-    frame(spark, 2).write.parquet(str(source))
+def test_orc_parts(spark: SparkSession, tmp_path: Path) -> None:
+    source = tmp_path / "orc"
+    frame(spark, 2).write.orc(str(source))
     message = refused(spark, tmp_path, sparkmerge.UnsupportedFormatError, source, tmp_path / "out.csv")
     assert str(source) in message
 
 
-def test_parquet_parts_without_extension(spark: SparkSession, tmp_path: Path) -> None:
+def test_parquet_parts_without_extension_are_joined(spark: SparkSession, tmp_path: Path) -> None:
     source = tmp_path / "parquet"
     frame(spark, 2).write.parquet(str(source))
     for part in data_parts(source):
         part.rename(part.with_name(part.name.split(".")[0]))
-    refused(spark, tmp_path, sparkmerge.UnsupportedFormatError, source, tmp_path / "out.csv")
+    sparkmerge.merge(spark, source, tmp_path / "out.parquet")
+    assert spark.read.parquet(str(tmp_path / "out.parquet")).count() == ROWS
 
 
 def test_target_exists(source: Path, spark: SparkSession, tmp_path: Path) -> None:

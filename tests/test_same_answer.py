@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pyspark
+import pyarrow.parquet as pq
 import pytest
 from pyspark.sql import DataFrame, SparkSession
 
@@ -100,8 +101,17 @@ def both(
     return answers[0], answers[1]
 
 
-def files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+def files(root: Path) -> dict[str, Any]:
+    return {str(p.relative_to(root)): content(p) for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def content(file: Path) -> Any:
+    """A file's bytes; a Parquet file's rows and row groups, since Spark's parts differ between two JVMs (parquet-mr
+    lists each column's encodings from a hash set, in an order of the JVM's)."""
+    if file.suffix != ".parquet":
+        return file.read_bytes()
+    parquet = pq.ParquetFile(file)
+    return parquet.read().to_pylist(), parquet.metadata.num_row_groups, parquet.schema_arrow
 
 
 def shape(result: sparkmerge.MergeResult, root: Path) -> tuple[Any, ...]:

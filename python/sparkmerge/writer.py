@@ -39,7 +39,8 @@ def write_single(
     On a Spark Connect session, the same call goes through the ``sparkmerge`` data source on the server
     (``df.write.format("sparkmerge")``), which needs the jar there, and returns the same result.
 
-    :param format: ``"csv"``, ``"json"`` or ``"text"``.
+    :param format: ``"csv"``, ``"json"``, ``"text"`` or ``"parquet"`` (the parts' row groups behind one new
+        footer, none decoded; ``compression`` is Parquet's, inside the file).
     :param mode: ``"errorifexists"`` (or ``"error"``), ``"overwrite"``, or ``"ignore"`` (if ``path`` exists,
         write nothing and return a result with ``files=0`` and ``strategy="skipped"``). ``"append"`` is refused:
         one file cannot be appended to by a Spark job.
@@ -58,7 +59,7 @@ def write_single(
         With many files, ``mode="errorifexists"`` refuses before any is published if one exists,
         ``"overwrite"`` replaces the files it writes and leaves others alone, ``"ignore"`` skips the values
         whose file exists.
-    :raises UnsupportedFormatError: for Parquet, ORC, Avro and any other format but the three above.
+    :raises UnsupportedFormatError: for ORC, Avro and any other format but the four above.
     :raises InvalidOptionError: for ``mode="append"`` or a mode Spark does not know (also a ``ValueError``).
     :raises SparkMergeError: or one of its subclasses, with a one-line message naming the path.
     """

@@ -8,24 +8,35 @@ import sparkmerge.UnsupportedFormatException
 import sparkmerge.parts.{Part, PartFiles}
 
 /**
- * Refuses parts that are not lines of text: columnar and container formats carry a header or footer of their
- * own and become unreadable when joined. Told by extension, and by the first bytes of the first non-empty part
- * for files named without one; parts that each start with a byte-order mark too ([[ByteOrderMarks]]).
+ * Tells parts that are not lines of text: columnar and container formats carry a header or footer of their
+ * own and become unreadable when joined end to end. Parquet is joined by a new footer instead
+ * ([[sparkmerge.columnar.ParquetPieces]]); the others are refused. Told by extension, and by the first bytes of
+ * the first non-empty part for files named without one; parts that each start with a byte-order mark are
+ * refused too ([[ByteOrderMarks]]).
  */
 private[sparkmerge] object BinaryFormats {
 
   private val Extensions = Seq(".parquet" -> "Parquet", ".orc" -> "ORC", ".avro" -> "Avro")
 
+  /** The columnar or container format of the parts, told as [[refuse]] tells it, with the part that shows it. */
+  def of(fs: FileSystem, parts: Seq[Part]): Option[(Part, String)] =
+    byName(parts).orElse {
+      parts.find(p => p.length >= 8 && Codec.of(p) == Codec.Plain).flatMap { part =>
+        val head = PartFiles.readAt(fs, part.path, part.length, 0L, 4)
+        val tail = PartFiles.readAt(fs, part.path, part.length, part.length - 4, 4)
+        formatOf(new String(head, ISO_8859_1), new String(tail, ISO_8859_1)).map(part -> _)
+      }
+    }
+
+  private def byName(parts: Seq[Part]): Option[(Part, String)] =
+    parts.iterator
+      .map(part => part -> part.name.toLowerCase(java.util.Locale.ROOT))
+      .collectFirst(Function.unlift { case (part, name) =>
+        Extensions.collectFirst { case (ext, format) if name.endsWith(ext) => part -> format }
+      })
+
   def refuse(fs: FileSystem, parts: Seq[Part]): Unit = {
-    parts.foreach { part =>
-      val name = part.name.toLowerCase(java.util.Locale.ROOT)
-      Extensions.collectFirst { case (ext, format) if name.endsWith(ext) => format }.foreach(fail(part, _))
-    }
-    parts.find(p => p.length >= 8 && Codec.of(p) == Codec.Plain).foreach { part =>
-      val head = PartFiles.readAt(fs, part.path, part.length, 0L, 4)
-      val tail = PartFiles.readAt(fs, part.path, part.length, part.length - 4, 4)
-      formatOf(new String(head, ISO_8859_1), new String(tail, ISO_8859_1)).foreach(fail(part, _))
-    }
+    of(fs, parts).foreach { case (part, format) => fail(part, format) }
     val withData = parts.filter(_.length > 0)
     withData.headOption.filter(_ => withData.size > 1).foreach { first =>
       ByteOrderMarks.refuse(first, decodedHead(fs, first), withData.size)

@@ -4,6 +4,7 @@ import org.apache.hadoop.fs.FileSystem
 import org.slf4j.LoggerFactory
 
 import sparkmerge.{MergeOptions, MergeProgress, MergeResult}
+import sparkmerge.columnar.ParquetPieces
 import sparkmerge.concat.ConcatMerge
 import sparkmerge.parts.PartDiscovery
 import sparkmerge.plan.{MergePlan, MergePlanner, MergeRequest, Strategy}
@@ -30,7 +31,8 @@ private[sparkmerge] object MergePipeline {
       val parts = PartDiscovery.list(request.fs, request.directory, request.allowEmpty)
       MergePlanner.plan(request, parts, destination)
     }
-    execute(plan, request.fs, destination, options, progress)
+    try execute(plan, request.fs, destination, options, progress)
+    finally ParquetPieces.removeFooter(request.fs, plan.scratch)
   }
 
   /** Executes and publishes a plan made for `destination`, its parts read through `source`. */

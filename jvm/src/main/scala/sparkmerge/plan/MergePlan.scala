@@ -13,6 +13,7 @@ import sparkmerge.format.Codec
  * @param files  how many of the caller's data files the pieces come from (a rendered header is not one)
  * @param reason why this strategy, in words for the log and the result
  * @param lineBreaks what to do where a part's last line has no line break; None where none can lack one
+ * @param scratch    a file the planner wrote for the merge (a joined Parquet footer), gone once the merge ends
  */
 private[sparkmerge] final case class MergePlan(
     target: Path,
@@ -21,7 +22,8 @@ private[sparkmerge] final case class MergePlan(
     codec: Codec,
     files: Int,
     reason: String = "",
-    lineBreaks: Option[LineBreaks] = None
+    lineBreaks: Option[LineBreaks] = None,
+    scratch: Option[Path] = None
 ) {
   require(
     pieces.drop(1).forall(!_.isInstanceOf[Piece.Resumed]),
@@ -44,6 +46,9 @@ private[sparkmerge] final case class MergePlan(
 
   /** The bytes already in the file when the merge starts. */
   def resumedBytes: Long = pieces.collect { case resumed: Piece.Resumed => resumed.length }.sum
+
+  /** The plan with `more` said after its reason. */
+  def withReason(more: String): MergePlan = copy(reason = if (reason.isEmpty) more else s"$reason; $more")
 
   def describe: String = {
     val lines = pieces.map { piece =>

@@ -3,6 +3,7 @@ package sparkmerge.plan
 import org.apache.hadoop.fs.FileSystem
 import org.slf4j.LoggerFactory
 
+import sparkmerge.columnar.ParquetPieces
 import sparkmerge.concat.ConcatSupport
 import sparkmerge.format.{BinaryFormats, Codec}
 import sparkmerge.parts.Part
@@ -17,41 +18,62 @@ private[sparkmerge] object MergePlanner {
 
   /** The plan for `parts` (listed from `request.directory`) into the store's target. */
   def plan(request: MergeRequest, parts: Vector[Part], destination: PlannedStore): MergePlan = {
-    val target = destination.target
     val inputs = request.leading ++ parts
-    BinaryFormats.refuse(request.fs, inputs)
-    val codec = Codec.common(inputs)
-    val pieces = request.leading.map(part => Piece.Whole(part.path, part.length, part.checksum, files = 0)) ++
-      (if (request.headers) HeaderPieces.of(request.fs, parts, codec, request.dialect) else parts.map(whole))
+    BinaryFormats.of(request.fs, inputs) match {
+      case Some((_, "Parquet")) if request.leading.isEmpty =>
+        val joined = ParquetPieces.of(request, parts, destination)
+        // The footer's file is not the caller's data: it counts as no file, and is one more input to concat.
+        val footer = joined.footerFile.map(path => Part(path, joined.pieces.last.length, parts.head.blockSize))
+        decide(
+          request.copy(lineBreaks = None, resumable = None),
+          destination,
+          inputs ++ footer,
+          joined.pieces,
+          Codec.Plain,
+          parts.size
+        )
+          .copy(scratch = joined.footerFile)
+          .withReason(joined.describe)
+      case _ =>
+        BinaryFormats.refuse(request.fs, inputs)
+        val codec = Codec.common(inputs)
+        val pieces = request.leading.map(part => Piece.Whole(part.path, part.length, part.checksum, files = 0)) ++
+          (if (request.headers) HeaderPieces.of(request.fs, parts, codec, request.dialect) else parts.map(whole))
+        decide(request, destination, inputs, pieces, codec, parts.size)
+    }
+  }
+
+  /** The strategy for `pieces` of `inputs`: the store's own copy, concat where the parts may go, else a copy. */
+  private def decide(
+      request: MergeRequest,
+      destination: PlannedStore,
+      inputs: Vector[Part],
+      pieces: Vector[Piece],
+      codec: Codec,
+      files: Int
+  ): MergePlan = {
+    val target = destination.target
     val allWhole = pieces.forall(_.isInstanceOf[Piece.Whole])
     val breaks = if (codec == Codec.Plain) request.lineBreaks else None
     // On an object store there is no concat and nothing to consume: the store copies the parts, or this JVM does.
     if (destination.objectStore) destination.whyNotInStore(request.fs) match {
       case None =>
-        MergePlan(
-          target,
-          pieces,
-          Strategy.ServerSide,
-          codec,
-          parts.size,
-          "the parts are in the target's bucket",
-          breaks
-        )
-      case Some(reason) => MergePlan(target, pieces, Strategy.Copy, codec, parts.size, reason, breaks)
+        MergePlan(target, pieces, Strategy.ServerSide, codec, files, "the parts are in the target's bucket", breaks)
+      case Some(reason) => MergePlan(target, pieces, Strategy.Copy, codec, files, reason, breaks)
     }
     else
       ConcatSupport
         .whyNot(request.fs, destination.fs, inputs, request.consumable, allWhole)
         .orElse(unended(request, inputs)) match {
         case None =>
-          MergePlan(target, pieces, Strategy.Concat, codec, parts.size, "the parts' blocks join in place", breaks)
+          MergePlan(target, pieces, Strategy.Concat, codec, files, "the parts' blocks join in place", breaks)
         case Some(reason) =>
           request.resumable.filter(fits(_, pieces, request.fs)) match {
             case Some(resumed) =>
               val copied = s"${resumed.holds.size} of ${pieces.size} pieces copied while Spark wrote"
               val rest = resumed +: pieces.drop(resumed.holds.size)
-              MergePlan(target, rest, Strategy.Copy, codec, parts.size, s"$reason; $copied", breaks)
-            case None => MergePlan(target, pieces, Strategy.Copy, codec, parts.size, reason, breaks)
+              MergePlan(target, rest, Strategy.Copy, codec, files, s"$reason; $copied", breaks)
+            case None => MergePlan(target, pieces, Strategy.Copy, codec, files, reason, breaks)
           }
       }
   }
@@ -74,7 +96,8 @@ private[sparkmerge] object MergePlanner {
       refused.codec,
       refused.files,
       s"concat refused: $refusal",
-      refused.lineBreaks
+      refused.lineBreaks,
+      refused.scratch
     )
 
   private def whole(part: Part): Piece = Piece.Whole(part.path, part.length, part.checksum)

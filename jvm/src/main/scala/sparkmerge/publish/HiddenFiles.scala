@@ -41,7 +41,10 @@ private[sparkmerge] object HiddenFiles {
     /** A set merge's claim to the files of its template, while it publishes them ([[sparkmerge.partitions.SetClaim]]). */
     case object Claim extends Kind("claim", directory = false)
 
-    val all: Seq[Kind] = Seq(Copy, Work, Probe, Upload, Claim)
+    /** The footer that joins Parquet parts into one file, the merge's last piece ([[sparkmerge.columnar.ParquetPieces]]). */
+    case object Footer extends Kind("footer", directory = false)
+
+    val all: Seq[Kind] = Seq(Copy, Work, Probe, Upload, Claim, Footer)
 
     def of(suffix: String): Option[Kind] = all.find(_.suffix == suffix)
   }

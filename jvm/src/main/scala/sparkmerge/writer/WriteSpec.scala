@@ -12,7 +12,7 @@ import sparkmerge.format.{ByteOrderMarks, Codec}
  * joined, the save modes, the codecs) live here and in [[Codec]] only; the Python wrapper passes the caller's
  * words through and maps the errors.
  *
- * @param format      the inner format Spark writes the parts in: csv, json or text
+ * @param format      the inner format Spark writes the parts in: csv, json, text or parquet
  * @param header      a CSV header, rendered once and put first
  * @param dataOptions the caller's options for the parts, without `header`
  */
@@ -23,12 +23,18 @@ private[sparkmerge] final case class WriteSpec(
     dataOptions: Map[String, String]
 ) {
   def overwrite: Boolean = mode == SaveMode.Overwrite
+
+  /** The parts are lines of text, joined end to end: what copying ahead and the line codecs apply to. */
+  def lines: Boolean = WriteSpec.LineFormats.contains(format)
 }
 
 private[sparkmerge] object WriteSpec {
 
   /** Formats whose parts are lines of text, which join into one valid file. */
   val LineFormats: Seq[String] = Seq("csv", "json", "text")
+
+  /** Formats whose parts are joined by a new footer over their blocks, none decoded ([[sparkmerge.columnar]]). */
+  val ColumnarFormats: Seq[String] = Seq("parquet")
 
   /** The session setting that turns copying ahead off: the way out, should a committer confuse it. */
   val CopyAheadConf: String = Settings.CopyAhead.key
@@ -51,12 +57,13 @@ private[sparkmerge] object WriteSpec {
   /** The caller's words, checked. */
   def parse(target: String, format: String, mode: String, options: Map[String, String]): WriteSpec = {
     val fmt = format.trim.toLowerCase(Locale.ROOT)
-    if (!LineFormats.contains(fmt))
+    if (!LineFormats.contains(fmt) && !ColumnarFormats.contains(fmt))
       throw new UnsupportedFormatException(
-        s"cannot write $target as one $format file: only the line formats ${LineFormats.mkString(", ")} join " +
-          s"end to end; for others keep the directory, or use df.coalesce(1).write.format('$format')"
+        s"cannot write $target as one $format file: only ${(LineFormats ++ ColumnarFormats).mkString(", ")} " +
+          s"are joined into one; for others keep the directory, or use df.coalesce(1).write.format('$format')"
       )
-    options.foreach { case (key, value) =>
+    // Parquet's codecs compress pages inside the file, which the join never opens: Spark checks those names.
+    if (LineFormats.contains(fmt)) options.foreach { case (key, value) =>
       if (Set("compression", "codec").contains(key.toLowerCase(Locale.ROOT))) Codec.checkWriterOption(value, target)
     }
     ByteOrderMarks.checkOption(options, target)

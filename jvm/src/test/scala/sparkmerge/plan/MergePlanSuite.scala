@@ -92,7 +92,7 @@ class MergePlanSuite extends AnyFunSuite with Matchers with LocalFiles {
     e.getMessage should (include("part-00001.csv") and include("id;name") and include("'id,name\\n'"))
   }
 
-  test("Parquet, ORC and Avro parts are refused by extension or by their magic bytes") {
+  test("ORC, Avro and damaged Parquet parts are refused, told by extension or by their magic bytes") {
     write("a/part-00000-x.snappy.parquet", "PAR1....PAR1")
     intercept[UnsupportedFormatException](plan("a")).getMessage should include("Parquet")
     write("b/part-00000", "PAR1 some footer PAR1")

@@ -42,9 +42,10 @@ class WriteSpecSuite extends AnyFunSuite with Matchers {
       ).getMessage should include("native")
   }
 
-  test("formats: the line formats only; the session's copy-ahead setting is a flag too") {
+  test("formats: the line formats and Parquet; the session's copy-ahead setting is a flag too") {
     spec(format = " JSON ").format shouldBe "json"
-    intercept[UnsupportedFormatException](spec(format = "parquet")).getMessage should include("coalesce")
+    spec(format = "Parquet").format shouldBe "parquet"
+    intercept[UnsupportedFormatException](spec(format = "orc")).getMessage should include("coalesce")
     WriteSpec.flag(WriteSpec.CopyAheadConf, "FALSE", "/out.csv") shouldBe false
     intercept[InvalidOptionException](WriteSpec.flag(WriteSpec.CopyAheadConf, "off", "/out.csv"))
   }

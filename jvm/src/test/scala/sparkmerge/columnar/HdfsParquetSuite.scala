@@ -1,0 +1,53 @@
+package sparkmerge
+package columnar
+
+import java.nio.file.Files
+
+import org.apache.hadoop.fs.Path
+import org.scalatest.funsuite.AnyFunSuite
+import org.scalatest.matchers.should.Matchers
+
+/** Parquet parts on a real HDFS: the parts and the new footer concatenated, no byte of theirs copied. */
+class HdfsParquetSuite extends AnyFunSuite with Matchers with MiniHdfs with LocalFiles with LocalSpark {
+
+  test("a merge that may consume the parts concatenates them with the footer; Spark reads the rows in order") {
+    val df = spark.range(0, 40000, 1, 4).selectExpr("id", "CAST(id % 3 AS STRING) AS k")
+    df.write.parquet(path("local"))
+    val parts = listing("local").filter(_.endsWith(".parquet"))
+    parts.foreach(name => hdfsWriteBytes(s"/pq/src/$name", readBytes(s"local/$name")))
+    hdfsWrite("/pq/src/_SUCCESS", "")
+
+    val result = Calls.merge(
+      s"${hdfs.getUri}/pq/src",
+      s"${hdfs.getUri}/pq/one.parquet",
+      MergeOptions(deleteSource = true),
+      hdfsConf
+    )
+
+    result.strategy shouldBe "concat"
+    result.files shouldBe 4
+    val bytes = parts.map(name => readBytes(s"local/$name").length.toLong).sum
+    hdfs.getFileStatus(new Path("/pq/one.parquet")).getLen should be > bytes // the parts whole, then the footer
+    hdfs.exists(new Path("/pq/src")) shouldBe false
+    hdfsListing("/pq") shouldBe Seq("one.parquet")
+    val back = dir.resolve("back.parquet")
+    Files.write(back, hdfs.open(new Path("/pq/one.parquet")).readAllBytes())
+    spark.read.parquet(back.toString).collect().toSeq shouldBe df.collect().toSeq
+  }
+
+  test("a merge that keeps the parts copies them, and leaves no footer file behind") {
+    val df = spark.range(0, 5000, 1, 2).selectExpr("id")
+    df.write.parquet(path("local"))
+    val parts = listing("local").filter(_.endsWith(".parquet"))
+    parts.foreach(name => hdfsWriteBytes(s"/kept/src/$name", readBytes(s"local/$name")))
+
+    val result = Calls.merge(s"${hdfs.getUri}/kept/src", s"${hdfs.getUri}/kept/one.parquet", conf = hdfsConf)
+
+    result.strategy shouldBe "copy"
+    hdfsListing("/kept") shouldBe Seq("one.parquet", "src")
+    hdfsListing("/kept/src") shouldBe parts.sorted
+    val back = dir.resolve("back.parquet")
+    Files.write(back, hdfs.open(new Path("/kept/one.parquet")).readAllBytes())
+    spark.read.parquet(back.toString).collect().toSeq shouldBe df.collect().toSeq
+  }
+}
