@@ -27,7 +27,7 @@ TEST_SOURCES := $(shell find jvm/src/test -name '*.scala')
 export PIP_CACHE_DIR := $(CURDIR)/.cache/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build dist demo test test-jvm test-python test-python35 test-wheel lint format clean mini-hdfs mini-hdfs-stop bench bench-s3 bench-connect bench-partitions
+.PHONY: build dist demo test test-jvm test-python test-python35 test-wheel lint format clean mini-hdfs mini-hdfs-stop bench bench-s3 bench-connect bench-partitions bench-formats
 
 build: $(PACKAGED_JARS) $(VENV)/.installed
 
@@ -136,6 +136,11 @@ bench-connect: build
 bench-partitions: build
 	$(VENV)/bin/pip install -q -r bench/requirements.txt
 	$(VENV)/bin/python bench/partitions.py $(BENCH_ARGS)
+
+# One Parquet file: write_single(format="parquet") against coalesce(1), the merge against cat, DuckDB and pyarrow.
+bench-formats: build
+	$(VENV)/bin/pip install -q -r bench/requirements.txt
+	$(VENV)/bin/python bench/formats.py $(BENCH_ARGS)
 
 # S3 on a loopback server: the store's own copies against the copy through the JVM, and write_single against
 # coalesce(1), all to s3a://, on s3proxy (bench/results/s3-s3proxy.md; BENCH_ARGS="--server moto" for moto).

@@ -10,17 +10,26 @@ signals that stop this process, and saying the result or the error as the Python
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 from typing import Optional, Sequence
 
 from ._merge_main import PROG, Stopped, answer, run_main
+from ._signals import Forwarding
 from .errors import SparkMergeError
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    # The handlers stay until the process ends: a signal that comes once the JVM has ended, while the result
+    # is printed, is noted, never the death of this process before it has said what was done.
+    with Forwarding(restore=argv is not None) as forwarding:
+        return _main(list(sys.argv[1:] if argv is None else argv), forwarding)
+
+
+def _main(arguments: list[str], forwarding: Forwarding) -> int:
     try:
-        reply = run_main(list(sys.argv[1:] if argv is None else argv))
+        reply = run_main(arguments, forwarding)
     except SparkMergeError as error:  # no JVM to ask (no Java, say): no one read the words, --json among them
         return _refused(error, asked_json=False)
     except (Stopped, KeyboardInterrupt) as stopped:  # KeyboardInterrupt: a Ctrl-C before the JVM started
@@ -53,4 +62,9 @@ def _refused(error: SparkMergeError, asked_json: bool) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Python's own shutdown puts the default handlers back: a SIGTERM then would end this process as killed,
+    # after it said what was done. Everything is written out; nothing is left for that shutdown to do.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

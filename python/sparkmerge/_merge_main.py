@@ -53,18 +53,21 @@ class Reply:
         return self.fields is None and self.code in (0, USAGE_ERROR)
 
 
-def run_main(arguments: Sequence[str]) -> Reply:
+def run_main(arguments: Sequence[str], forwarding: Optional[Forwarding] = None) -> Reply:
     """MergeMain on the user's words, from the main thread only (it handles SIGINT and SIGTERM while the JVM
-    runs). The JVM's stderr is this process's: its log lines (progress, the summary) reach the user as they
-    come. :class:`Stopped` if a signal stopped it before its file was in place."""
+    runs, through ``forwarding`` where the caller holds one already). The JVM's stderr is this process's: its
+    log lines (progress, the summary) reach the user as they come. :class:`Stopped` if a signal stopped it
+    before its file was in place."""
+    if forwarding is None:
+        with Forwarding() as own:
+            return run_main(arguments, own)
     java = command(["--front", PROG, *arguments])
-    with Forwarding() as forwarding:
-        try:
-            process = subprocess.Popen(java, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
-        except OSError as error:
-            raise SparkMergeError(f"could not start {java[0]}: {error.strerror or error}") from None
-        forwarding.attach(process)
-        stdout = _output(process, forwarding).decode("utf-8", "replace")
+    try:
+        process = subprocess.Popen(java, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+    except OSError as error:
+        raise SparkMergeError(f"could not start {java[0]}: {error.strerror or error}") from None
+    forwarding.attach(process)  # a signal that came before is passed on now
+    stdout = _output(process, forwarding).decode("utf-8", "replace")
     reply = _reply(stdout, process.returncode)
     # The JVM finishes what it has staged before it ends: a result printed means the file is in place.
     if forwarding.signum is not None and (reply.fields is None or "error" in reply.fields):

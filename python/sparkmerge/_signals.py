@@ -22,9 +22,11 @@ _Handler = Union[Callable[[int, Optional[FrameType]], object], int, None]
 
 class Forwarding:
     """``with Forwarding() as forwarding:`` installs the handlers (main thread only) and restores the previous
-    ones on leaving. The first signal is passed on; a second one (an impatient Ctrl-C) kills the child."""
+    ones on leaving, unless ``restore`` is false. The first signal is passed on; a second one (an impatient
+    Ctrl-C) kills the child."""
 
-    def __init__(self) -> None:
+    def __init__(self, restore: bool = True) -> None:
+        self._restore = restore
         #: The first signal received, if any.
         self.signum: Optional[int] = None
         self._received_at = 0.0
@@ -42,8 +44,9 @@ class Forwarding:
         error: Optional[BaseException],
         traceback: Optional[TracebackType],
     ) -> None:
-        for signum, handler in self._previous.items():
-            signal.signal(signum, handler)
+        if self._restore:
+            for signum, handler in self._previous.items():
+                signal.signal(signum, handler)
 
     def attach(self, child: subprocess.Popen[bytes]) -> None:
         """The child to pass signals to; one received while it was being started is passed on now."""

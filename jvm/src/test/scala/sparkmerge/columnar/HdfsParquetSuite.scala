@@ -10,6 +10,9 @@ import org.scalatest.matchers.should.Matchers
 /** Parquet parts on a real HDFS: the parts and the new footer concatenated, no byte of theirs copied. */
 class HdfsParquetSuite extends AnyFunSuite with Matchers with MiniHdfs with LocalFiles with LocalSpark {
 
+  private def merged(source: String, target: String, options: MergeOptions): MergeResult =
+    Calls.merge(s"${hdfs.getUri}$source", s"${hdfs.getUri}$target", options, hdfsConf)
+
   test("a merge that may consume the parts concatenates them with the footer; Spark reads the rows in order") {
     val df = spark.range(0, 40000, 1, 4).selectExpr("id", "CAST(id % 3 AS STRING) AS k")
     df.write.parquet(path("local"))
@@ -17,12 +20,7 @@ class HdfsParquetSuite extends AnyFunSuite with Matchers with MiniHdfs with Loca
     parts.foreach(name => hdfsWriteBytes(s"/pq/src/$name", readBytes(s"local/$name")))
     hdfsWrite("/pq/src/_SUCCESS", "")
 
-    val result = Calls.merge(
-      s"${hdfs.getUri}/pq/src",
-      s"${hdfs.getUri}/pq/one.parquet",
-      MergeOptions(deleteSource = true),
-      hdfsConf
-    )
+    val result = merged("/pq/src", "/pq/one.parquet", MergeOptions(deleteSource = true))
 
     result.strategy shouldBe "concat"
     result.files shouldBe 4
@@ -41,7 +39,7 @@ class HdfsParquetSuite extends AnyFunSuite with Matchers with MiniHdfs with Loca
     val parts = listing("local").filter(_.endsWith(".parquet"))
     parts.foreach(name => hdfsWriteBytes(s"/kept/src/$name", readBytes(s"local/$name")))
 
-    val result = Calls.merge(s"${hdfs.getUri}/kept/src", s"${hdfs.getUri}/kept/one.parquet", conf = hdfsConf)
+    val result = merged("/kept/src", "/kept/one.parquet", MergeOptions())
 
     result.strategy shouldBe "copy"
     hdfsListing("/kept") shouldBe Seq("one.parquet", "src")
