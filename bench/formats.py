@@ -70,8 +70,10 @@ def once(action: Callable[[], Any]) -> float:
     return time.perf_counter() - started
 
 
-def rows_in(file: Path) -> int:
-    return pq.ParquetFile(file).metadata.num_rows
+def rows_in(output: Path) -> int:
+    """The rows of a file, or of the one part coalesce(1) leaves in its directory."""
+    files = parts_of(output) if output.is_dir() else [output]
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
 
 
 def main() -> None:

@@ -24,8 +24,9 @@ private[sparkmerge] object MergePlanner {
         val joined = ParquetPieces.of(request, parts, destination)
         // The footer's file is not the caller's data: it counts as no file, and is one more input to concat.
         val footer = joined.footerFile.map(path => Part(path, joined.pieces.last.length, parts.head.blockSize))
+        // Parts copied while Spark wrote are the first pieces here too, whole and in order: the footer is left.
         decide(
-          request.copy(lineBreaks = None, resumable = None),
+          request.copy(lineBreaks = None),
           destination,
           inputs ++ footer,
           joined.pieces,

@@ -34,7 +34,7 @@ private[sparkmerge] object SparkParts {
       df.write.format(spec.format).options(spec.dataOptions).option("header", "false").save(dataDir.toString)
 
     destination match {
-      case local: LocalFileDestination if copyAhead && spec.lines =>
+      case local: LocalFileDestination if copyAhead =>
         val ahead = new CopyAhead(local.raw, header.toVector, dataDir, new Path(work, "merged"), bufferBytes).start()
         val resumable =
           try { writeData(); ahead.stop() }

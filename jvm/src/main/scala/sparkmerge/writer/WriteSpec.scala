@@ -23,9 +23,6 @@ private[sparkmerge] final case class WriteSpec(
     dataOptions: Map[String, String]
 ) {
   def overwrite: Boolean = mode == SaveMode.Overwrite
-
-  /** The parts are lines of text, joined end to end: what copying ahead and the line codecs apply to. */
-  def lines: Boolean = WriteSpec.LineFormats.contains(format)
 }
 
 private[sparkmerge] object WriteSpec {
