@@ -18,7 +18,7 @@ from typing import Callable
 import pyspark
 import pytest
 from conftest import Hdfs, python_env
-from drills import WAIT_SECONDS, digest, hidden_in, merge_jvm
+from drills import WAIT_SECONDS, digest, hidden_in, merge_jvm, wait_until_group_ended
 from pyspark.sql import SparkSession
 
 import sparkmerge
@@ -197,6 +197,7 @@ def test_kill_9_of_write_single_leaves_the_old_file_and_nothing_the_next_run_kee
         time.sleep((ended - under_way_at) * fraction)
         os.killpg(run.pid, signal.SIGKILL)
         run.wait(timeout=WAIT_SECONDS)
+        wait_until_group_ended(run.pid)
         content = target.read_bytes()
         assert content == OLD or content.count(b"\n") == rows
         under_way += bool(hidden())

@@ -20,6 +20,7 @@ from typing import Callable
 import pyspark
 import pytest
 from conftest import S3, python_env
+from drills import wait_until_group_ended
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
@@ -241,7 +242,9 @@ def test_kill_9_of_write_single_to_s3_leaves_the_old_object_and_what_the_next_wr
         while run.poll() is None and time.monotonic() < deadline:
             if moment():
                 os.killpg(run.pid, signal.SIGKILL)
-                return run.wait(timeout=KILL_WAIT) == -signal.SIGKILL
+                killed = run.wait(timeout=KILL_WAIT) == -signal.SIGKILL
+                wait_until_group_ended(run.pid)
+                return killed
             time.sleep(0.02)
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)

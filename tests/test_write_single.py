@@ -281,8 +281,9 @@ def test_a_directory_at_the_target_is_never_replaced(spark: SparkSession, tmp_pa
 def test_copying_while_spark_writes_gives_the_same_file_as_copying_after(
     spark: SparkSession, tmp_path: Path
 ) -> None:
-    df = sorted_frame(spark, 50_000, 16)
-    expected = "key,label\n" + "".join(f"{k},row-{k}\n" for k in range(50_000))
+    # Rows enough that the job outlasts the first tasks' commits on a busy machine: copying ahead has parts to take.
+    df = sorted_frame(spark, 400_000, 16)
+    expected = "key,label\n" + "".join(f"{k},row-{k}\n" for k in range(400_000))
 
     ahead = sparkmerge.write_single(df, tmp_path / "ahead.csv", header=True)
     spark.conf.set("spark.sparkmerge.copyAhead", "false")
