@@ -82,14 +82,19 @@ def test_a_column_named_like_the_writers_own_keeps_its_values(spark: SparkSessio
     assert (tmp_path / "a.csv").read_bytes() == b"id,__sparkmerge_row\n1,r1\n"
 
 
-def test_utf16_with_its_byte_order_marks_is_refused(spark: SparkSession, tmp_path: Path) -> None:
+def test_utf16_with_its_byte_order_marks_is_refused_by_the_writer_and_merged_with_one(
+    spark: SparkSession, tmp_path: Path
+) -> None:
     df = spark.range(0, 10, 1, 2).toDF("id")
     with pytest.raises(sparkmerge.InvalidOptionError, match="byte-order mark"):
         sparkmerge.write_single(df, tmp_path / "one.csv", encoding="UTF-16", header=True)
     assert not (tmp_path / "one.csv").exists()
     df.write.csv(str(tmp_path / "marked"), encoding="UTF-16")
-    with pytest.raises(sparkmerge.UnsupportedFormatError, match="byte-order mark"):
-        sparkmerge.merge(spark, tmp_path / "marked", tmp_path / "m.csv")
+    sparkmerge.merge(spark, tmp_path / "marked", tmp_path / "m.csv", encoding="UTF-16")
+    # Java's UTF-16 is big-endian, with its mark once, first.
+    assert (tmp_path / "m.csv").read_bytes() == b"\xfe\xff" + "".join(f"{i}\n" for i in range(10)).encode(
+        "utf-16-be"
+    )
     sparkmerge.write_single(df, tmp_path / "le.csv", encoding="UTF-16LE")
     assert (tmp_path / "le.csv").read_bytes().decode("utf-16-le") == "".join(f"{i}\n" for i in range(10))
 

@@ -45,7 +45,8 @@ def merge(
         one (the default: no line runs into the next part's first) or ``"refuse"`` the merge.
     :param options: how the parts were written, by Spark's CSV option names: ``sep``, ``quote``, ``escape``,
         ``lineSep``, ``encoding``. With ``header=True`` they say where the header record ends (a quoted column
-        name may hold a line break); ``lineSep`` also says what a line break is.
+        name may hold a line break); ``lineSep`` also says what a line break is. And ``bom=True``: UTF-8's
+        byte-order mark first, once, for Excel (parts that each start with a mark keep the first part's only).
     :raises SparkMergeError: or one of its subclasses, with a one-line message naming the path.
 
     A ``target`` with partition columns in braces, ``"exports/{country}.csv"``, merges a directory written with

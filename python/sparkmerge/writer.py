@@ -39,15 +39,17 @@ def write_single(
     On a Spark Connect session, the same call goes through the ``sparkmerge`` data source on the server
     (``df.write.format("sparkmerge")``), which needs the jar there, and returns the same result.
 
-    :param format: ``"csv"``, ``"json"``, ``"text"`` or ``"parquet"`` (the parts' row groups behind one new
-        footer, none decoded; ``compression`` is Parquet's, inside the file).
+    :param format: ``"csv"``, ``"json"``, ``"text"``, ``"parquet"`` (the parts' row groups behind one new
+        footer, none decoded; ``compression`` is Parquet's, inside the file) or, on Spark 4, ``"xml"`` (one
+        document, ``rowTag`` required, uncompressed).
     :param mode: ``"errorifexists"`` (or ``"error"``), ``"overwrite"``, or ``"ignore"`` (if ``path`` exists,
         write nothing and return a result with ``files=0`` and ``strategy="skipped"``). ``"append"`` is refused:
         one file cannot be appended to by a Spark job.
     :param progress: draw a progress bar on stderr while the parts are merged (Spark shows its own while
         it writes them). On Spark Connect the merge runs in the server, which logs its progress.
     :param options: the format's writer options, as for ``df.write.options(...)`` (``header=True``,
-        ``sep=";"``, ``compression="gzip"``, ...); an option set to None is left out.
+        ``sep=";"``, ``compression="gzip"``, ...); an option set to None is left out. ``bom=True`` (csv, text)
+        puts UTF-8's byte-order mark first, once, before the header: Excel reads the file as UTF-8 only then.
     :param partition_by: a column or a list of columns: one whole file per value, at the path the value fills
         in, ``write_single(df, "exports/{country}/recs.csv", partition_by="country")``. The columns leave the
         rows, as with Spark's ``partitionBy``; each value goes into the path as Spark writes it in a directory
@@ -59,7 +61,7 @@ def write_single(
         With many files, ``mode="errorifexists"`` refuses before any is published if one exists,
         ``"overwrite"`` replaces the files it writes and leaves others alone, ``"ignore"`` skips the values
         whose file exists.
-    :raises UnsupportedFormatError: for ORC, Avro and any other format but the four above.
+    :raises UnsupportedFormatError: for ORC, Avro and any other format but the five above.
     :raises InvalidOptionError: for ``mode="append"`` or a mode Spark does not know (also a ``ValueError``).
     :raises SparkMergeError: or one of its subclasses, with a one-line message naming the path.
     """

@@ -2,8 +2,9 @@ package sparkmerge
 
 import org.apache.hadoop.fs.Path
 
-import sparkmerge.format.CsvDialect
+import sparkmerge.format.{ByteOrderMarks, CsvDialect}
 import sparkmerge.plan.LineBreaks
+import sparkmerge.writer.WriteSpec
 
 /**
  * A merge of a directory Spark (or any job) wrote, checked whole before any file is read: the source, one target
@@ -18,7 +19,8 @@ final class MergeCall private (
     val targets: Targets,
     val options: MergeOptions,
     private[sparkmerge] val dialect: CsvDialect,
-    private[sparkmerge] val lineBreaks: LineBreaks
+    private[sparkmerge] val lineBreaks: LineBreaks,
+    private[sparkmerge] val mark: Boolean
 )
 
 object MergeCall {
@@ -31,8 +33,13 @@ object MergeCall {
       case _: Targets.Template => s"the merges into $target"
       case _                   => s"the merge into $target"
     }
-    val dialect = CsvDialect.parse(options.partOptions, where)
-    val lineSep = options.partOptions.collectFirst { case (key, value) if key.equalsIgnoreCase("lineSep") => value }
-    new MergeCall(sourcePath, targets, options, dialect, LineBreaks.parse(options.missingNewline, lineSep, where))
+    // `bom` is of the merged file, not of how the parts were written: Spark's writers have no such option.
+    val (bom, partOptions) = options.partOptions.partition(_._1.equalsIgnoreCase("bom"))
+    val mark = bom.values.lastOption.exists(WriteSpec.flag("bom", _, where))
+    val dialect = CsvDialect.parse(partOptions, where, options.header)
+    if (mark) ByteOrderMarks.checkUtf8(partOptions, where)
+    val lineSep = partOptions.collectFirst { case (key, value) if key.equalsIgnoreCase("lineSep") => value }
+    val lineBreaks = LineBreaks.parse(options.missingNewline, lineSep, where)
+    new MergeCall(sourcePath, targets, options, dialect, lineBreaks, mark)
   }
 }

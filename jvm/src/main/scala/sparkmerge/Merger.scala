@@ -36,7 +36,8 @@ private[sparkmerge] object Merger {
       headers = options.header,
       dialect = call.dialect,
       consumable = options.deleteSource,
-      lineBreaks = Some(call.lineBreaks)
+      lineBreaks = Some(call.lineBreaks),
+      mark = call.mark
     )
     val result = MergePipeline.run(request, destination, options, progress)
     if (options.deleteSource) deleteSource(sourceFs, sourceDir, destination)

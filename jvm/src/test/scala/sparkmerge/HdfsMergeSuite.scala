@@ -136,7 +136,10 @@ class HdfsMergeSuite extends AnyFunSuite with Matchers with MiniHdfs with LocalF
     hdfsWrite(s"$t/src/part-00000", "h\na\n")
     hdfsWrite(s"$t/src/part-00001", "h\nb\n")
     val result = merge(s"$t/src", s"$t/out.csv", MergeOptions(header = true, deleteSource = true))
-    (result.strategy, result.reason) shouldBe (("copy", "the parts carry header lines, which only a copy can drop"))
+    (result.strategy, result.reason) shouldBe ((
+      "copy",
+      "the parts carry what only a copy can drop: header lines, byte-order marks or XML root tags"
+    ))
     hdfsRead(s"$t/out.csv") shouldBe "h\na\nb\n"
     hdfs.exists(new Path(s"$t/src")) shouldBe false
   }

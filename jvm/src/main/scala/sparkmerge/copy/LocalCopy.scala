@@ -69,11 +69,14 @@ private[sparkmerge] object LocalCopy {
         val check = ChecksumCheck.of(fs, piece)
         try {
           val copied = piece match {
-            case tail: Piece.Tail =>
-              check.foreach(c => checkHeader(in, tail.offset, c))
-              in.position(tail.offset)
-              p.advance(tail.offset)
-              drain(in, out, buffer, p, check.map(c => (c, checker.get)))
+            case slice: Piece.Slice =>
+              check.foreach(c => checkSkipped(in, slice.offset, c))
+              in.position(slice.offset)
+              p.advance(slice.offset)
+              val copied = drain(in, out, buffer, p, check.map(c => (c, checker.get)), slice.until - slice.offset)
+              check.foreach(c => checkSkipped(in, slice.cut, c)) // from `until`, where the drain stopped
+              p.advance(slice.cut)
+              copied
             case recoded: Piece.Recoded =>
               flush(out, buffer)
               val raw = Channels.newInputStream(in)
@@ -93,8 +96,8 @@ private[sparkmerge] object LocalCopy {
         }
     }
 
-  /** The header's bytes, which the copy skips, still go through the check: its runs start at the first byte. */
-  private def checkHeader(in: FileChannel, bytes: Long, check: ChecksumCheck): Unit = {
+  /** The next `bytes`, which the copy skips, still go through the check: its runs cover every byte, in order. */
+  private def checkSkipped(in: FileChannel, bytes: Long, check: ChecksumCheck): Unit = {
     val header = ByteBuffer.allocate(bytes.toInt)
     while (header.hasRemaining && in.read(header) >= 0) {}
     check.update(header.array, 0, header.position())
@@ -107,12 +110,22 @@ private[sparkmerge] object LocalCopy {
       out: FileChannel,
       buffer: ByteBuffer,
       progress: MergeProgress,
-      check: Option[(ChecksumCheck, Checker)]
+      check: Option[(ChecksumCheck, Checker)],
+      limit: Long = Long.MaxValue
   ): (Long, Int) = {
     var total = 0L
     var last = -1
     var unchecked = buffer.position() // the bytes before are earlier pieces', checked already
-    var n = in.read(buffer)
+    def read(): Int =
+      if (total >= limit) -1
+      else if (buffer.remaining <= limit - total) in.read(buffer)
+      else {
+        val end = buffer.limit()
+        buffer.limit(buffer.position() + (limit - total).toInt)
+        try in.read(buffer)
+        finally buffer.limit(end)
+      }
+    var n = read()
     while (n >= 0) {
       if (n > 0) last = buffer.get(buffer.position() - 1) & 0xff
       total += n
@@ -125,7 +138,7 @@ private[sparkmerge] object LocalCopy {
         checking.foreach(Checker.await)
         unchecked = 0
       }
-      n = in.read(buffer)
+      n = read()
     }
     check.foreach(_._1.update(buffer, unchecked, buffer.position()))
     (total, last)

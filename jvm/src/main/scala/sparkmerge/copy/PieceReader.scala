@@ -52,15 +52,19 @@ private[sparkmerge] final class PieceReader(fs: FileSystem, pieces: IndexedSeq[P
         Recoder.recode(recoded, input.getOrElse(opened.stream), out, buffer)
         p.advance(recoded.length)
       case _ =>
-        piece match {
-          case tail: Piece.Tail => p.advance(tail.offset)
-          case _                =>
+        val (offset, cut) = piece match {
+          case slice: Piece.Slice => (slice.offset, slice.cut)
+          case _                  => (0L, 0L)
         }
+        p.advance(offset)
         for (c <- check; header <- opened.skipped) c.update(header, 0, header.length)
         check.foreach(_.update(opened.head, 0, opened.length))
         out.write(opened.head, 0, opened.length)
         p.advance(opened.length)
-        if (!opened.ended) StreamPump.copy(input.getOrElse(opened.stream), out, buffer, p.advance)
+        // A whole piece is read to its end, so that a part that grew since it was listed fails the length check.
+        val rest = if (cut > 0) piece.length - offset - cut - opened.length else Long.MaxValue
+        if (!opened.ended) StreamPump.copy(input.getOrElse(opened.stream), out, buffer, p.advance, rest)
+        p.advance(cut) // read by the check, if there is one, as it finishes
     }
     input.foreach(_.finish())
   }

@@ -56,17 +56,22 @@ private[sparkmerge] final class Prefetcher(fs: FileSystem, pieces: IndexedSeq[Pi
         case _                =>
           // A header to drop is skipped; unless the piece is checked, and then its bytes are kept for the check.
           val skipped = piece match {
-            case tail: Piece.Tail if tail.checksum.isDefined =>
-              val header = new Array[Byte](tail.offset.toInt)
+            case slice: Piece.Slice if slice.checksum.isDefined =>
+              val header = new Array[Byte](slice.offset.toInt)
               Some(header.take(readUpTo(in, header)))
-            case tail: Piece.Tail =>
-              in.seek(tail.offset)
+            case slice: Piece.Slice =>
+              in.seek(slice.offset)
               None
             case _ => None
           }
-          val head = new Array[Byte](math.min(headBytes.toLong, piece.length).toInt.max(1))
-          val n = readUpTo(in, head)
-          new Opened(in, skipped, head, n, ended = n < head.length)
+          // A slice that drops an end stops before it; other pieces are read to their end, however long.
+          val until = piece match {
+            case slice: Piece.Slice if slice.cut > 0 => Some(slice.until - slice.offset)
+            case _                                   => None
+          }
+          val head = new Array[Byte](math.min(headBytes.toLong, until.getOrElse(piece.length)).toInt)
+          val n = if (head.isEmpty) 0 else readUpTo(in, head)
+          new Opened(in, skipped, head, n, ended = n < head.length || until.contains(n.toLong))
       }
     catch {
       case e: Throwable =>

@@ -11,12 +11,11 @@ import sparkmerge.parts.{Part, PartFiles}
  * Tells parts that are not lines of text: columnar and container formats carry a header or footer of their
  * own and become unreadable when joined end to end. Parquet is joined by a new footer instead
  * ([[sparkmerge.columnar.ParquetPieces]]); the others are refused. Told by extension, and by the first bytes of
- * the first non-empty part for files named without one; parts that each start with a byte-order mark are
- * refused too ([[ByteOrderMarks]]).
+ * the first non-empty part for files named without one.
  */
 private[sparkmerge] object BinaryFormats {
 
-  private val Extensions = Seq(".parquet" -> "Parquet", ".orc" -> "ORC", ".avro" -> "Avro")
+  private val Extensions = Seq(".parquet" -> "Parquet", ".orc" -> "ORC", ".avro" -> "Avro", ".xml" -> "XML")
 
   /** The columnar or container format of the parts, told as [[refuse]] tells it, with the part that shows it. */
   def of(fs: FileSystem, parts: Seq[Part]): Option[(Part, String)] =
@@ -35,28 +34,8 @@ private[sparkmerge] object BinaryFormats {
         Extensions.collectFirst { case (ext, format) if name.endsWith(ext) => part -> format }
       })
 
-  def refuse(fs: FileSystem, parts: Seq[Part]): Unit = {
+  def refuse(fs: FileSystem, parts: Seq[Part]): Unit =
     of(fs, parts).foreach { case (part, format) => fail(part, format) }
-    val withData = parts.filter(_.length > 0)
-    withData.headOption.filter(_ => withData.size > 1).foreach { first =>
-      ByteOrderMarks.refuse(first, decodedHead(fs, first), withData.size)
-    }
-  }
-
-  /** The first bytes of a part as its codec decodes them, for its byte-order mark. */
-  private def decodedHead(fs: FileSystem, part: Part): Array[Byte] = {
-    val in = Codec.of(part).decode(PartFiles.open(fs, part.path, part.length, PartFiles.Random(4)))
-    try {
-      val head = new Array[Byte](4)
-      var got = 0
-      var n = 0
-      while (got < head.length && n >= 0) {
-        n = in.read(head, got, head.length - got)
-        if (n > 0) got += n
-      }
-      java.util.Arrays.copyOf(head, got)
-    } finally in.close()
-  }
 
   // Head and tail together, so that a CSV whose header happens to start with "ORC" is not refused.
   private def formatOf(head: String, tail: String): Option[String] =

@@ -98,21 +98,8 @@ private[sparkmerge] object Codec {
    * refuse itself, before any job runs. Spark takes a short name (its own list) or a Hadoop codec class.
    */
   def checkWriterOption(option: String, target: String): Unit = {
-    val name = option.toLowerCase(Locale.ROOT)
     val use = s"use ${names(writable.map(_.name))}, or no compression"
-    val known =
-      if (name == "none" || name == "uncompressed") None
-      else
-        Table
-          .find(k =>
-            k.sparkName.contains(name) || k.hadoopClasses.exists(c => name.endsWith(s".${c.toLowerCase(Locale.ROOT)}"))
-          )
-          .orElse(
-            throw new InvalidOptionException(
-              s"cannot write $target with compression '$option': Spark knows no such codec; $use"
-            )
-          )
-    known.foreach { codec =>
+    writerCodec(option, target, use).foreach { codec =>
       if (codec.joins.isEmpty)
         throw new UnsupportedFormatException(
           s"cannot write $target with compression $option: its streams cannot be joined end to end; $use"
@@ -124,6 +111,30 @@ private[sparkmerge] object Codec {
             s"which this JVM has not loaded; $use"
         )
     }
+  }
+
+  /** The codec Spark writes text parts with, by the `compression` (or `codec`) writer option, checked. */
+  def ofWriterOptions(options: Map[String, String], target: String): Codec =
+    options
+      .collectFirst { case (k, v) if Set("compression", "codec").contains(k.toLowerCase(Locale.ROOT)) => v }
+      .fold[Codec](Plain) { option =>
+        checkWriterOption(option, target)
+        writerCodec(option, target, "").flatMap(_.joins).getOrElse(Plain)
+      }
+
+  private def writerCodec(option: String, target: String, use: String): Option[Known] = {
+    val name = option.toLowerCase(Locale.ROOT)
+    if (name == "none" || name == "uncompressed") None
+    else
+      Table
+        .find(k =>
+          k.sparkName.contains(name) || k.hadoopClasses.exists(c => name.endsWith(s".${c.toLowerCase(Locale.ROOT)}"))
+        )
+        .orElse(
+          throw new InvalidOptionException(
+            s"cannot write $target with compression '$option': Spark knows no such codec; $use"
+          )
+        )
   }
 
   /** The codec of one file, by its name's last extension. */

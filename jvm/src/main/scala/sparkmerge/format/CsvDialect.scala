@@ -36,15 +36,18 @@ private[sparkmerge] object CsvDialect {
   /** The options read here, by Spark's names (with its aliases), and no others. */
   val OptionNames: Seq[String] = Seq("sep", "delimiter", "quote", "escape", "lineSep", "encoding", "charset")
 
-  /** Spark's CSV options that say how the parts were written; any other name is refused, not ignored. */
-  def parse(options: Map[String, String], where: String): CsvDialect = {
+  /**
+   * Spark's CSV options that say how the parts were written; any other name is refused, not ignored. The
+   * encoding matters where header records are looked for (`headers`); otherwise it need only be one.
+   */
+  def parse(options: Map[String, String], where: String, headers: Boolean): CsvDialect = {
     options.keys.filterNot(k => OptionNames.exists(_.equalsIgnoreCase(k))).toSeq.sorted.headOption.foreach { key =>
       throw new InvalidOptionException(
         s"unknown CSV option '$key' for $where: a merge reads ${OptionNames.mkString(", ")}, as Spark names them"
       )
     }
     def get(names: String*) = options.collectFirst { case (k, v) if names.exists(_.equalsIgnoreCase(k)) => v }
-    get("encoding", "charset").foreach(checkEncoding(_, where))
+    get("encoding", "charset").foreach(checkEncoding(_, where, headers))
     CsvDialect(
       get("sep", "delimiter").map(bytes("sep", _, where, allowEmpty = false)).getOrElse(Default.sep),
       get("quote").fold(Default.quote)(q => if (q.isEmpty || q == "\u0000") None else Some(single("quote", q, where))),
@@ -70,12 +73,12 @@ private[sparkmerge] object CsvDialect {
   }
 
   // ASCII characters must be the same bytes in it, as in UTF-8 and the ISO-8859 and Windows code pages.
-  private def checkEncoding(name: String, where: String): Unit = {
+  private def checkEncoding(name: String, where: String, headers: Boolean): Unit = {
     val probe = ",\"\\\r\n'abcXYZ019"
-    val compatible = Try(Charset.forName(name)).toOption.exists { charset =>
-      java.util.Arrays.equals(probe.getBytes(charset), probe.getBytes(StandardCharsets.US_ASCII))
+    val charset = Try(Charset.forName(name)).toOption.getOrElse {
+      throw new InvalidOptionException(s"encoding '$name' for $where: Java knows no such encoding")
     }
-    if (!compatible)
+    if (headers && !java.util.Arrays.equals(probe.getBytes(charset), probe.getBytes(StandardCharsets.US_ASCII)))
       throw new InvalidOptionException(
         s"encoding '$name' for $where: a merge finds header records in UTF-8 and other encodings where ASCII is " +
           s"one byte a character only (${name.toUpperCase(Locale.ROOT)} is not); merge without header"

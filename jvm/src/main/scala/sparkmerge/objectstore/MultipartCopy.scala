@@ -41,7 +41,7 @@ private[sparkmerge] object MultipartCopy {
         val last = ranges.get(i) match {
           case Some((from, until)) =>
             writer.copyRange(piece.path, piece.length, from, until)
-            if (piece.isInstanceOf[Piece.Tail]) progress.advance(from) // the header, dropped
+            progress.advance(piece.length - (until - from)) // the bytes dropped, a header or an end tag
             lastBytes.getOrElse(i, -1)
           case None => reader.copy(piece, counted, progress)
         }
@@ -78,9 +78,9 @@ private[sparkmerge] object MultipartCopy {
   private def range(piece: Piece, bucket: String, shortest: Long): Option[(Long, Long)] = {
     val here = Option(piece.path.toUri.getAuthority).contains(bucket) && piece.checksum.isEmpty
     piece match {
-      case Piece.Whole(_, length, _, _) if here && length >= shortest              => Some((0L, length))
-      case Piece.Tail(_, length, offset, _) if here && length - offset >= shortest => Some((offset, length))
-      case _                                                                       => None
+      case Piece.Whole(_, length, _, _) if here && length >= shortest                => Some((0L, length))
+      case Piece.Slice(_, _, offset, until, _) if here && until - offset >= shortest => Some((offset, until))
+      case _                                                                         => None
     }
   }
 
@@ -107,7 +107,8 @@ private[sparkmerge] object MultipartCopy {
     if (plan.lineBreaks.isEmpty || ranges.isEmpty) Map.empty
     else {
       val copied = ranges.keys.toSeq.sorted
-      val parts = copied.map(i => Part(plan.pieces(i).path, plan.pieces(i).length))
+      // A range's last byte, which may lie before the part's end.
+      val parts = copied.map(i => Part(plan.pieces(i).path, ranges(i)._2))
       copied.zip(UnendedParts.lastBytes(source, parts)).toMap
     }
 }

@@ -41,8 +41,7 @@ private[sparkmerge] object PartitionedWriter {
       ShutdownCleanup.around(anchor.fs, work) {
         try {
           val dataDir = new Path(work, "data")
-          val header =
-            if (spec.header) SparkParts.renderHeader(df.drop(columns.map(_._1): _*), spec, anchor.fs, work) else None
+          val header = SparkParts.leading(df.drop(columns.map(_._1): _*), spec, anchor.fs, work)
           val numberColumn = InternalColumns.fresh(df.columns.toSeq, FileNumbers.Column)
           val keys = columns.map(_._1) ++ maxRecords.map(_ => numberColumn)
           val rows = maxRecords.fold(df)(FileNumbers.number(df, columns.map(_._1), _, numberColumn))

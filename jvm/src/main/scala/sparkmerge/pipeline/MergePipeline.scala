@@ -4,10 +4,9 @@ import org.apache.hadoop.fs.FileSystem
 import org.slf4j.LoggerFactory
 
 import sparkmerge.{MergeOptions, MergeProgress, MergeResult}
-import sparkmerge.columnar.ParquetPieces
 import sparkmerge.concat.ConcatMerge
 import sparkmerge.parts.PartDiscovery
-import sparkmerge.plan.{MergePlan, MergePlanner, MergeRequest, Strategy}
+import sparkmerge.plan.{MergePlan, MergePlanner, MergeRequest, ScratchFiles, Strategy}
 import sparkmerge.publish.{Destination, Staged}
 
 /**
@@ -32,7 +31,7 @@ private[sparkmerge] object MergePipeline {
       MergePlanner.plan(request, parts, destination)
     }
     try execute(plan, request.fs, destination, options, progress)
-    finally ParquetPieces.removeFooter(request.fs, plan.scratch)
+    finally ScratchFiles.remove(request.fs, plan.scratch)
   }
 
   /** Executes and publishes a plan made for `destination`, its parts read through `source`. */

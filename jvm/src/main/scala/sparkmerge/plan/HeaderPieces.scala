@@ -22,7 +22,7 @@ private[sparkmerge] object HeaderPieces {
               s"'${HeaderRecord.show(header.bytes)}' of ${first.path}: the parts were not written with one " +
               "header; merge without header"
           )
-        withoutHeader(part, header.bytes.length, codec)
+        withoutFirst(part, header.bytes.length, codec)
       }
     }
   }
@@ -39,10 +39,11 @@ private[sparkmerge] object HeaderPieces {
     found
   }
 
-  private def withoutHeader(part: Part, headerBytes: Int, codec: Codec): Option[Piece] =
+  /** The part without its first `bytes` (as its codec decodes it): None if nothing is left. */
+  def withoutFirst(part: Part, bytes: Int, codec: Codec): Option[Piece] =
     codec match {
-      case Codec.Plain if part.length == headerBytes => None // header only: nothing left to add
-      case Codec.Plain => Some(Piece.Tail(part.path, part.length, headerBytes, part.checksum))
-      case _           => Some(Piece.Recoded(part.path, part.length, headerBytes, codec, part.checksum))
+      case Codec.Plain if part.length == bytes => None // header only: nothing left to add
+      case Codec.Plain                         => Some(Piece.Slice.from(part.path, part.length, bytes, part.checksum))
+      case _ => Some(Piece.Recoded(part.path, part.length, bytes, codec, part.checksum))
     }
 }

@@ -13,7 +13,7 @@ import sparkmerge.format.Codec
  * @param files  how many of the caller's data files the pieces come from (a rendered header is not one)
  * @param reason why this strategy, in words for the log and the result
  * @param lineBreaks what to do where a part's last line has no line break; None where none can lack one
- * @param scratch    a file the planner wrote for the merge (a joined Parquet footer), gone once the merge ends
+ * @param scratch    the files the planner wrote for the merge ([[ScratchFiles]]), gone once the merge ends
  */
 private[sparkmerge] final case class MergePlan(
     target: Path,
@@ -23,7 +23,7 @@ private[sparkmerge] final case class MergePlan(
     files: Int,
     reason: String = "",
     lineBreaks: Option[LineBreaks] = None,
-    scratch: Option[Path] = None
+    scratch: Seq[Path] = Nil
 ) {
   require(
     pieces.drop(1).forall(!_.isInstanceOf[Piece.Resumed]),
@@ -55,7 +55,8 @@ private[sparkmerge] final case class MergePlan(
       val checked = piece.checksum.fold("")(_ => ", checked")
       piece match {
         case Piece.Whole(path, length, _, _)             => s"  whole   $path ($length bytes$checked)"
-        case Piece.Tail(path, length, offset, _)         => s"  from $offset $path ($length bytes$checked)"
+        case Piece.Slice(path, length, offset, until, _) =>
+          s"  bytes $offset to $until of $path ($length bytes$checked)"
         case Piece.Recoded(path, length, drop, codec, _) =>
           s"  recode  $path (${codec.name}, drop $drop of $length bytes$checked)"
         case Piece.Resumed(path, length, holds) => s"  resume  $path ($length bytes, ${holds.size} pieces)"

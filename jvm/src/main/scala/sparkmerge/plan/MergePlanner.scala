@@ -19,6 +19,7 @@ private[sparkmerge] object MergePlanner {
   /** The plan for `parts` (listed from `request.directory`) into the store's target. */
   def plan(request: MergeRequest, parts: Vector[Part], destination: PlannedStore): MergePlan = {
     val inputs = request.leading ++ parts
+    ScratchFiles.cleanAmong(request.fs, request.directory, destination.target)
     BinaryFormats.of(request.fs, inputs) match {
       case Some((_, "Parquet")) if request.leading.isEmpty =>
         val joined = ParquetPieces.of(request, parts, destination)
@@ -28,30 +29,47 @@ private[sparkmerge] object MergePlanner {
         decide(
           request.copy(lineBreaks = None),
           destination,
-          inputs ++ footer,
+          inputs,
           joined.pieces,
           Codec.Plain,
-          parts.size
+          parts.size,
+          footer.toVector
         )
-          .copy(scratch = joined.footerFile)
+          .copy(scratch = joined.footerFile.toSeq)
           .withReason(joined.describe)
+      case Some((_, "XML")) =>
+        // What leads is the document of no rows, where the parts are empty (the DataFrame writer's).
+        val leading = request.leading.map(part => Piece.Whole(part.path, part.length, part.checksum, files = 0))
+        val pieces = leading ++ XmlPieces.of(request.fs, parts, request)
+        decide(request.copy(lineBreaks = None), destination, inputs, pieces, Codec.Plain, parts.size, Vector.empty)
       case _ =>
         BinaryFormats.refuse(request.fs, inputs)
         val codec = Codec.common(inputs)
-        val pieces = request.leading.map(part => Piece.Whole(part.path, part.length, part.checksum, files = 0)) ++
-          (if (request.headers) HeaderPieces.of(request.fs, parts, codec, request.dialect) else parts.map(whole))
-        decide(request, destination, inputs, pieces, codec, parts.size)
+        val mark = MarkPieces.found(request.fs, parts, request.headers)
+        val data =
+          if (request.headers) HeaderPieces.of(request.fs, parts, codec, request.dialect)
+          else mark.fold(parts.map(whole))(MarkPieces.firstMarkOnly(parts, _, codec))
+        val leading = request.leading.map(part => Piece.Whole(part.path, part.length, part.checksum, files = 0))
+        // Written last, once nothing else can refuse the merge; it is the plan's to remove from then on.
+        val bom = MarkPieces.utf8First(request, destination, parts, mark, codec).toVector
+        val pieces = bom.map(p => Piece.Whole(p.path, p.length, files = 0): Piece) ++ leading ++ data
+        try decide(request, destination, inputs, pieces, codec, parts.size, bom).copy(scratch = bom.map(_.path))
+        catch { case e: Throwable => ScratchFiles.remove(request.fs, bom.map(_.path)); throw e }
     }
   }
 
-  /** The strategy for `pieces` of `inputs`: the store's own copy, concat where the parts may go, else a copy. */
+  /**
+   * The strategy for `pieces` of `inputs` and of the files the planner `written` for them (a footer, a mark:
+   * what concat would consume too): the store's own copy, concat where the parts may go, else a copy.
+   */
   private def decide(
       request: MergeRequest,
       destination: PlannedStore,
       inputs: Vector[Part],
       pieces: Vector[Piece],
       codec: Codec,
-      files: Int
+      files: Int,
+      written: Vector[Part]
   ): MergePlan = {
     val target = destination.target
     val allWhole = pieces.forall(_.isInstanceOf[Piece.Whole])
@@ -64,7 +82,7 @@ private[sparkmerge] object MergePlanner {
     }
     else
       ConcatSupport
-        .whyNot(request.fs, destination.fs, inputs, request.consumable, allWhole)
+        .whyNot(request.fs, destination.fs, written ++ inputs, request.consumable, allWhole)
         .orElse(unended(request, inputs)) match {
         case None =>
           MergePlan(target, pieces, Strategy.Concat, codec, files, "the parts' blocks join in place", breaks)

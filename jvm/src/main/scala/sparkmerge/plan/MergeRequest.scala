@@ -17,6 +17,7 @@ import sparkmerge.parts.Part
  * @param consumable the parts may disappear into the target (concat)
  * @param lineBreaks what to do where a part's last line has no line break; None for parts Spark just wrote
  * @param resumable  the start of the merged file, written while the parts were: used if the plan starts with it
+ * @param mark       put UTF-8's byte-order mark first, where the parts do not start with it (`bom`)
  */
 private[sparkmerge] final case class MergeRequest(
     fs: FileSystem,
@@ -27,5 +28,6 @@ private[sparkmerge] final case class MergeRequest(
     dialect: CsvDialect = CsvDialect.Default,
     consumable: Boolean = false,
     lineBreaks: Option[LineBreaks] = None,
-    resumable: Option[Piece.Resumed] = None
+    resumable: Option[Piece.Resumed] = None,
+    mark: Boolean = false
 )

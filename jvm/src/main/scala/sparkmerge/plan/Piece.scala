@@ -33,11 +33,30 @@ private[sparkmerge] object Piece {
     def contributes: Option[Long] = Some(length)
   }
 
-  /** The file from `offset` on: a plain part whose header record (the first `offset` bytes) is dropped. */
-  final case class Tail(path: Path, length: Long, offset: Long, override val checksum: Option[Path] = None)
-      extends Piece {
-    require(offset >= 0 && offset <= length, s"offset $offset outside $path of $length bytes")
-    def contributes: Option[Long] = Some(length - offset)
+  /**
+   * The bytes of the file from `offset` to `until`: a plain part whose first bytes (a header record, a
+   * byte-order mark, an XML prolog) or last (an XML end tag) are dropped. The dropped bytes are still read where
+   * the part is checked against its checksum file, which covers them.
+   */
+  final case class Slice(
+      path: Path,
+      length: Long,
+      offset: Long,
+      until: Long,
+      override val checksum: Option[Path] = None
+  ) extends Piece {
+    require(0 <= offset && offset <= until && until <= length, s"bytes $offset to $until outside $path of $length")
+    def contributes: Option[Long] = Some(until - offset)
+
+    /** The bytes dropped at the end. */
+    def cut: Long = length - until
+  }
+
+  object Slice {
+
+    /** The file from `offset` on. */
+    def from(path: Path, length: Long, offset: Long, checksum: Option[Path] = None): Slice =
+      Slice(path, length, offset, length, checksum)
   }
 
   /**

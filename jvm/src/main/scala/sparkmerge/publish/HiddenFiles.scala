@@ -44,13 +44,16 @@ private[sparkmerge] object HiddenFiles {
     /** The footer that joins Parquet parts into one file, the merge's last piece ([[sparkmerge.columnar.ParquetPieces]]). */
     case object Footer extends Kind("footer", directory = false)
 
-    val all: Seq[Kind] = Seq(Copy, Work, Probe, Upload, Claim, Footer)
+    /** The byte-order mark a merge asked for with `bom` puts first ([[sparkmerge.plan.MarkPieces]]). */
+    case object Mark extends Kind("mark", directory = false)
+
+    val all: Seq[Kind] = Seq(Copy, Work, Probe, Upload, Claim, Footer, Mark)
 
     def of(suffix: String): Option[Kind] = all.find(_.suffix == suffix)
   }
 
   /** The only names a [[Kind.Work]] directory holds at its top: what the writer puts there. */
-  val WorkEntries: Set[String] = Set("data", "header", "merged", SideEntries.checksumOf("merged"))
+  val WorkEntries: Set[String] = Set("data", "header", "lead", "merged", SideEntries.checksumOf("merged"))
 
   private val Marker = ".sparkmerge-"
   private val Stamp = """(\d{13})-(\d{1,10})-([0-9a-f]{8})-([0-9a-z]{1,8})\.([a-z]+)""".r

@@ -1,9 +1,11 @@
 package sparkmerge.writer
 
 import org.apache.hadoop.fs.{FileSystem, Path}
+import org.apache.hadoop.io.IOUtils
 import org.apache.spark.sql.DataFrame
 
 import sparkmerge.MergeFailedException
+import sparkmerge.format.{ByteOrderMarks, Codec}
 import sparkmerge.parts.{ChildPaths, Part, PartDiscovery, SideEntries}
 import sparkmerge.plan.MergeRequest
 import sparkmerge.publish.{Destination, LocalFileDestination, Publisher}
@@ -29,12 +31,13 @@ private[sparkmerge] object SparkParts {
       throw new MergeFailedException(s"could not create $work for the parts of ${destination.target}")
     val dataDir = new Path(work, "data")
     // Before the data, so that on local disk it can be copied first while the data is still being written.
-    val header = if (spec.header) renderHeader(df, spec, destination.dataFs, work) else None
+    val header = leading(df, spec, destination.dataFs, work)
     def writeData(): Unit =
       df.write.format(spec.format).options(spec.dataOptions).option("header", "false").save(dataDir.toString)
 
     destination match {
-      case local: LocalFileDestination if copyAhead =>
+      // An XML part is copied less its root's tags, which only the plan of all parts says: not ahead, whole.
+      case local: LocalFileDestination if copyAhead && !WriteSpec.DocumentFormats.contains(spec.format) =>
         val ahead = new CopyAhead(local.raw, header.toVector, dataDir, new Path(work, "merged"), bufferBytes).start()
         val resumable =
           try { writeData(); ahead.stop() }
@@ -42,8 +45,9 @@ private[sparkmerge] object SparkParts {
         MergeRequest(local.raw, dataDir, header.toVector, allowEmpty = true, consumable = true, resumable = resumable)
       case _ =>
         writeData()
+        val lead = header.orElse(EmptyXml.ifNoRows(destination.dataFs, spec, dataDir, work))
         // HDFS concat joins the files of one directory only.
-        val leading = header.map(moveInto(destination.fs, _, dataDir)).toVector
+        val leading = lead.map(moveInto(destination.fs, _, dataDir)).toVector
         MergeRequest(destination.dataFs, dataDir, leading, allowEmpty = true, consumable = true)
     }
   }
@@ -51,8 +55,39 @@ private[sparkmerge] object SparkParts {
   /** Removes the hidden directory, whether the merge worked or not. */
   def remove(destination: Destination, work: Path): Unit = Publisher.discard(destination.fs, work, recursive = true)
 
+  /**
+   * What goes before the data, in one file: UTF-8's byte-order mark where `bom` asks for it, then the header.
+   * As one file, whatever puts the header first (copied ahead, concatenated, uploaded) puts the mark first too.
+   */
+  private[sparkmerge] def leading(df: DataFrame, spec: WriteSpec, fs: FileSystem, work: Path): Option[Part] = {
+    val header = if (spec.header) renderHeader(df, spec, fs, work) else None
+    if (spec.mark) Some(marked(fs, header, spec, work)) else header
+  }
+
+  private def marked(fs: FileSystem, header: Option[Part], spec: WriteSpec, work: Path): Part = {
+    val codec = Codec.ofWriterOptions(spec.dataOptions, work.toString)
+    val dir = new Path(work, "lead")
+    // Named as the header is, or as a part of its codec: the merge tells a file's codec by its name.
+    val file = new Path(dir, header.fold(s"part-00000${codec.extension}")(_.name))
+    try {
+      val out = fs.create(file, false)
+      try {
+        out.write(ByteOrderMarks.utf8In(codec)) // a stream of its own, which the header's and the parts' follow
+        header.foreach { rendered =>
+          val in = fs.open(rendered.path)
+          try IOUtils.copyBytes(in, out, 64 << 10, false)
+          finally in.close()
+        }
+      } finally out.close()
+    } catch {
+      case e: java.io.IOException =>
+        throw new MergeFailedException(s"could not write the byte-order mark to $file: ${e.getMessage}", Some(e))
+    }
+    PartDiscovery.list(fs, dir).head
+  }
+
   /** Spark's own rendering of the header (quoting, separator, compression), from an empty DataFrame. */
-  private[sparkmerge] def renderHeader(df: DataFrame, spec: WriteSpec, fs: FileSystem, work: Path): Option[Part] = {
+  private def renderHeader(df: DataFrame, spec: WriteSpec, fs: FileSystem, work: Path): Option[Part] = {
     val headerDir = new Path(work, "header")
     JobDescription.around(df.sparkSession.sparkContext, s"the header for $work") {
       df.limit(0).write.format(spec.format).options(spec.dataOptions).option("header", "true").save(headerDir.toString)

@@ -14,13 +14,15 @@ import sparkmerge.format.{ByteOrderMarks, Codec}
  *
  * @param format      the inner format Spark writes the parts in: csv, json, text or parquet
  * @param header      a CSV header, rendered once and put first
- * @param dataOptions the caller's options for the parts, without `header`
+ * @param dataOptions the caller's options for the parts, without `header` and `bom`
+ * @param mark        UTF-8's byte-order mark first, before the header (`bom`: for Excel)
  */
 private[sparkmerge] final case class WriteSpec(
     format: String,
     mode: SaveMode,
     header: Boolean,
-    dataOptions: Map[String, String]
+    dataOptions: Map[String, String],
+    mark: Boolean = false
 ) {
   def overwrite: Boolean = mode == SaveMode.Overwrite
 }
@@ -32,6 +34,11 @@ private[sparkmerge] object WriteSpec {
 
   /** Formats whose parts are joined by a new footer over their blocks, none decoded ([[sparkmerge.columnar]]). */
   val ColumnarFormats: Seq[String] = Seq("parquet")
+
+  /** Formats whose parts are documents, joined into one by their rows ([[sparkmerge.plan.XmlPieces]]). */
+  val DocumentFormats: Seq[String] = Seq("xml")
+
+  private def formats: Seq[String] = LineFormats ++ ColumnarFormats ++ DocumentFormats
 
   /** The session setting that turns copying ahead off: the way out, should a committer confuse it. */
   val CopyAheadConf: String = Settings.CopyAhead.key
@@ -54,11 +61,12 @@ private[sparkmerge] object WriteSpec {
   /** The caller's words, checked. */
   def parse(target: String, format: String, mode: String, options: Map[String, String]): WriteSpec = {
     val fmt = format.trim.toLowerCase(Locale.ROOT)
-    if (!LineFormats.contains(fmt) && !ColumnarFormats.contains(fmt))
+    if (!formats.contains(fmt))
       throw new UnsupportedFormatException(
-        s"cannot write $target as one $format file: only ${(LineFormats ++ ColumnarFormats).mkString(", ")} " +
+        s"cannot write $target as one $format file: only ${formats.mkString(", ")} " +
           s"are joined into one; for others keep the directory, or use df.coalesce(1).write.format('$format')"
       )
+    if (fmt == "xml") checkXml(options, target)
     // Parquet's codecs compress pages inside the file, which the join never opens: Spark checks those names.
     if (LineFormats.contains(fmt)) options.foreach { case (key, value) =>
       if (Set("compression", "codec").contains(key.toLowerCase(Locale.ROOT))) Codec.checkWriterOption(value, target)
@@ -66,12 +74,54 @@ private[sparkmerge] object WriteSpec {
     ByteOrderMarks.checkOption(options, target)
     // Only CSV reads `header`; Spark's other formats let any value pass.
     val header = fmt == "csv" && options.exists { case (k, v) => k.equalsIgnoreCase("header") && flag(k, v, target) }
+    val mark = options.exists { case (k, v) => k.equalsIgnoreCase("bom") && flag(k, v, target) }
+    if (mark) {
+      if (!MarkedFormats.contains(fmt))
+        throw new InvalidOptionException(
+          s"bom puts UTF-8's byte-order mark first, for Excel, in ${MarkedFormats.mkString(" or ")} files, and " +
+            s"$target is $fmt: leave bom out"
+        )
+      ByteOrderMarks.checkUtf8(options, target)
+    }
     WriteSpec(
       fmt,
       saveMode(mode, target),
       header,
-      options.filterNot(_._1.equalsIgnoreCase("header"))
+      options.filterNot(o => o._1.equalsIgnoreCase("header") || o._1.equalsIgnoreCase("bom")),
+      mark
     )
+  }
+
+  /** Formats a byte-order mark may start: JSON's standard forbids one (RFC 8259), and Parquet is no text. */
+  private val MarkedFormats: Seq[String] = Seq("csv", "text")
+
+  // Spark 4's own format; its parts are joined by byte ranges, which a compressed stream does not have.
+  private def checkXml(options: Map[String, String], target: String): Unit = {
+    if (org.apache.spark.SPARK_VERSION.startsWith("3."))
+      throw new UnsupportedFormatException(
+        s"cannot write $target as XML: xml is a format of Spark 4, and this is Spark ${org.apache.spark.SPARK_VERSION}" +
+          "; on Spark 3.5 write csv, json or parquet, or keep a directory of spark-xml's parts"
+      )
+    if (!options.exists(_._1.equalsIgnoreCase("rowTag")))
+      throw new InvalidOptionException(
+        s"cannot write $target as XML without rowTag, the element each row is written as, which Spark's writer " +
+          "needs: rowTag=\"row\" (rootTag, the element around them, is ROWS unless given)"
+      )
+    options.foreach { case (key, value) =>
+      val name = key.toLowerCase(Locale.ROOT)
+      if (
+        Set("compression", "codec")
+          .contains(name) && !Set("none", "uncompressed").contains(value.toLowerCase(Locale.ROOT))
+      )
+        throw new UnsupportedFormatException(
+          s"cannot write $target as XML with compression $value: the root element's tags are inside each part's " +
+            "compressed stream, and compressed XML parts are not joined yet; write it uncompressed"
+        )
+      if (Set("encoding", "charset").contains(name) && !ByteOrderMarks.asciiCompatible(value))
+        throw new InvalidOptionException(
+          s"cannot write $target as XML in $value: the root element's tags are found as ASCII bytes; write UTF-8"
+        )
+    }
   }
 
   /** A flag as Spark reads one (CSVOptions.getBool): `true` or `false`, in any case; anything else is refused. */

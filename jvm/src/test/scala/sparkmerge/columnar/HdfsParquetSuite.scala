@@ -48,4 +48,26 @@ class HdfsParquetSuite extends AnyFunSuite with Matchers with MiniHdfs with Loca
     Files.write(back, hdfs.open(new Path("/kept/one.parquet")).readAllBytes())
     spark.read.parquet(back.toString).collect().toSeq shouldBe df.collect().toSeq
   }
+
+  test("the footer file a killed merge left among the parts goes with the next merge of them") {
+    spark.range(0, 3000, 1, 3).selectExpr("id").write.parquet(path("killed"))
+    val parts = listing("killed").filter(_.endsWith(".parquet"))
+    parts.foreach(name => hdfsWriteBytes(s"/left/src/$name", readBytes(s"killed/$name")))
+    // As a merge of a process that has ended (a pid above the kernel's largest) names its footer.
+    val stamp = s"${System.currentTimeMillis() - 1000}-${4194304L + 17}-${publish.Owner.self.host}-x1"
+    hdfsWrite(s"/left/src/.one.parquet.sparkmerge-$stamp.footer", "a footer of a merge that was killed")
+
+    merged("/left/src", "/left/one.parquet", MergeOptions()).strategy shouldBe "copy"
+
+    hdfsListing("/left/src") shouldBe parts.sorted
+  }
+
+  test("Parquet parts on one file system and a target on another are refused as a layout, nothing written") {
+    spark.range(0, 100, 1, 2).selectExpr("id").write.parquet(path("here"))
+    val refused = intercept[InvalidLayoutException] {
+      Calls.merge(s"file://${path("here")}", s"${hdfs.getUri}/there/one.parquet", MergeOptions(), hdfsConf)
+    }
+    refused.getMessage should include("on another")
+    hdfs.exists(new Path("/there")) shouldBe false
+  }
 }

@@ -24,13 +24,13 @@ class MergePlanSuite extends AnyFunSuite with Matchers with LocalFiles {
   test("a plan is a value: its length and description come without a file system") {
     val p = MergePlan(
       new Path("/t/out.csv"),
-      Vector(Piece.Whole(new Path("/s/part-0"), 10), Piece.Tail(new Path("/s/part-1"), 12, 4)),
+      Vector(Piece.Whole(new Path("/s/part-0"), 10), Piece.Slice.from(new Path("/s/part-1"), 12, 4)),
       Strategy.Copy,
       Codec.Plain,
       files = 2
     )
     p.expectedBytes shouldBe Some(18)
-    p.describe should (include("merge 2 files into /t/out.csv by copy") and include("from 4 /s/part-1"))
+    p.describe should (include("merge 2 files into /t/out.csv by copy") and include("bytes 4 to 12 of /s/part-1"))
     p.copy(pieces = p.pieces :+ Piece.Recoded(new Path("/s/part-2.gz"), 30, 4, Codec.Gzip)).expectedBytes shouldBe None
   }
 
@@ -41,8 +41,8 @@ class MergePlanSuite extends AnyFunSuite with Matchers with LocalFiles {
     write("src/part-00003.csv", "id,name\n2,b\n")
     val pieces = plan("src", headers = true).pieces
     pieces.map(p => (p.path.getName, p.getClass.getSimpleName)) shouldBe
-      Seq("part-00000.csv" -> "Whole", "part-00003.csv" -> "Tail")
-    pieces.last shouldBe Piece.Tail(hadoopPath("src/part-00003.csv"), 12, 8)
+      Seq("part-00000.csv" -> "Whole", "part-00003.csv" -> "Slice")
+    pieces.last shouldBe Piece.Slice.from(hadoopPath("src/part-00003.csv"), 12, 8)
   }
 
   test("a rendered header goes first and is no file of the caller's: the pieces stand for the parts alone") {
@@ -66,7 +66,7 @@ class MergePlanSuite extends AnyFunSuite with Matchers with LocalFiles {
     write("src/part-00000.csv", header + "1,2,3\n")
     write("src/part-00001.csv", header + "4,5,6\n")
     plan("src", headers = true).pieces.last shouldBe
-      Piece.Tail(hadoopPath("src/part-00001.csv"), header.length + 6, header.length)
+      Piece.Slice.from(hadoopPath("src/part-00001.csv"), header.length + 6, header.length)
   }
 
   test("the first non-empty part gives the header") {
