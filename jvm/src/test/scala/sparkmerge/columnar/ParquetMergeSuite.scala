@@ -3,9 +3,12 @@ package columnar
 
 import java.nio.file.{Files, StandardOpenOption}
 
+import org.apache.hadoop.conf.Configuration
 import org.apache.spark.sql.{DataFrame, Row}
 import org.scalatest.funsuite.AnyFunSuite
 import org.scalatest.matchers.should.Matchers
+
+import sparkmerge.faults.FaultyFileSystem
 
 /** Parquet parts joined into one file on local disk: read back by Spark, rows in order, nothing decoded. */
 class ParquetMergeSuite extends AnyFunSuite with Matchers with LocalFiles with LocalSpark {
@@ -97,5 +100,31 @@ class ParquetMergeSuite extends AnyFunSuite with Matchers with LocalFiles with L
     Calls.merge(path("src"), path("out.parquet"), conf = conf)
     listing().filter(_.contains(".sparkmerge-")) shouldBe empty
     spark.read.parquet(path("out.parquet")).count() shouldBe 3000
+  }
+
+  test("a part that shrinks after its footer was read is caught by the copy, and nothing is published") {
+    table(3000, 3).write.parquet(path("src"))
+    val victim = dir.resolve("src").resolve(parts("src")(1))
+    Files.delete(victim.resolveSibling(s".${victim.getFileName}.crc")) // the length check, not the checksum's
+    val faultyConf = new Configuration()
+    faultyConf.setClass("fs.faulty.impl", classOf[FaultyFileSystem], classOf[org.apache.hadoop.fs.FileSystem])
+    faultyConf.setBoolean("fs.faulty.impl.disable.cache", true)
+    // The first file the merge creates is the joined footer's, once every footer is read: the part shrinks then.
+    var shrunk = 0L
+    FaultyFileSystem.changeAt("create", 1) { () =>
+      val channel = java.nio.channels.FileChannel.open(victim, StandardOpenOption.WRITE)
+      try channel.truncate(Files.size(victim) - 100)
+      finally channel.close()
+      shrunk = Files.size(victim)
+    }
+    val outcome =
+      try Right(Calls.merge(s"faulty://${path("src")}", s"faulty://${path("out.parquet")}", conf = faultyConf))
+      catch { case e: Exception => Left(e) }
+    FaultyFileSystem.disarm()
+    shrunk should be > 0L
+    outcome.left.map(_.getClass.getSimpleName) shouldBe Left("MergeFailedException")
+    outcome.left.foreach(e => info(e.getMessage))
+    exists("out.parquet") shouldBe false
+    listing().filter(_.contains(".sparkmerge-")) shouldBe empty
   }
 }

@@ -51,18 +51,25 @@ object FaultyFileSystem {
   val Operations: Seq[String] = Seq("list", "open", "mkdirs", "create", "write", "rename", "delete")
 
   @volatile private var armed: Option[(String, Int)] = None
+  @volatile private var change: Option[(String, Int, () => Unit)] = None
   private val calls = new java.util.concurrent.ConcurrentHashMap[String, Int]()
 
   /** From now on, the `n`th call of `operation` fails (counting from 1). */
   def failAt(operation: String, n: Int): Unit = { calls.clear(); armed = Some(operation -> n) }
 
-  def disarm(): Unit = armed = None
+  /** From now on, just before the `n`th call of `operation`, `action` runs (once): a file changes under the merge. */
+  def changeAt(operation: String, n: Int)(action: () => Unit): Unit = {
+    calls.clear(); change = Some((operation, n, action))
+  }
+
+  def disarm(): Unit = { armed = None; change = None }
 
   /** Whether the armed fault was reached. */
   def fired: Boolean = armed.exists { case (op, n) => calls.getOrDefault(op, 0) >= n }
 
   private def hit(operation: String): Unit = {
     val count = calls.merge(operation, 1, (a: Int, b: Int) => a + b)
+    change.foreach { case (op, n, action) => if (op == operation && n == count) { change = None; action() } }
     if (armed.contains(operation -> count)) throw new IOException(s"injected fault: $operation number $count")
   }
 
