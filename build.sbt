@@ -7,6 +7,8 @@ val scala212 = "2.12.18"
 // The Spark each Scala line is built against, and the Hadoop client that Spark ships with.
 val sparkFor = Map("2.13" -> "4.0.4", "2.12" -> "3.5.7")
 val hadoopFor = Map("2.13" -> "3.4.1", "2.12" -> "3.3.4")
+// Spark's Avro writer, an external module: the newest of each line on Maven Central (4.0.4's is not there).
+val sparkAvroFor = Map("2.13" -> "4.0.2", "2.12" -> "3.5.7")
 
 ThisBuild / version := IO.read(file("VERSION")).trim
 ThisBuild / organization := "io.github.sparkmerge"
@@ -58,6 +60,8 @@ lazy val sparkmerge = (project in file("jvm"))
         "org.apache.hadoop" % "hadoop-aws" % hadoopFor(line) % Provided,
         // A real NameNode and DataNode on loopback, shaded to sit beside Spark's own shaded Hadoop client.
         "org.apache.hadoop" % "hadoop-client-minicluster" % hadoopFor(line) % Test,
+        // Only for the tests to write Avro parts with Spark's writer, as a user's session with it would.
+        ("org.apache.spark" %% "spark-avro" % sparkAvroFor(line) % Test).intransitive(),
         "org.scalatest" %% "scalatest" % "3.2.19" % Test
       )
     },

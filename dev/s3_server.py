@@ -39,16 +39,20 @@ def s3a_settings(endpoint: str) -> dict[str, str]:
 
 
 def s3a_jars() -> list[str]:
-    """hadoop-aws and its AWS SDK at the versions of the installed pyspark's Hadoop (a cluster has its own), from
-    the test classpath make exports for each Scala line: ``make jvm/target/test-classpath.txt`` (Spark 4) or
-    ``jvm/target/test-classpath-2.12.txt`` (Spark 3.5)."""
+    """hadoop-aws and its AWS SDK at the versions of the installed pyspark's Hadoop (a cluster has its own)."""
+    return test_classpath_jars("/hadoop-aws-", "/aws-java-sdk-bundle-", "/awssdk/bundle/")
+
+
+def test_classpath_jars(*names: str) -> list[str]:
+    """The jars whose paths hold one of ``names``, from the test classpath make exports for the installed
+    pyspark's Scala line: ``make jvm/target/test-classpath.txt`` (Spark 4) or ``jvm/target/test-classpath-2.12.txt``
+    (Spark 3.5)."""
     import pyspark
 
     line = "" if pyspark.__version__.startswith("4.") else "-2.12"
     listing = Path(__file__).resolve().parent.parent / "jvm" / "target" / f"test-classpath{line}.txt"
     if not listing.exists():
         raise RuntimeError(f"{listing} is missing: make builds it (make test, make demo S3=1)")
-    names = ("/hadoop-aws-", "/aws-java-sdk-bundle-", "/awssdk/bundle/")
     return [entry for entry in listing.read_text().strip().split(":") if any(n in entry for n in names)]
 
 

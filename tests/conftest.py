@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "dev"))
 
 @pytest.fixture(scope="session")
 def spark() -> Iterator[SparkSession]:
-    from s3_server import s3a_jars  # from dev/, on the path above
+    from s3_server import s3a_jars, test_classpath_jars  # from dev/, on the path above
 
     try:
         jar = sparkmerge.jar_path()
@@ -36,7 +36,8 @@ def spark() -> Iterator[SparkSession]:
         .config("spark.driver.memory", "1g")
         .config("spark.sql.session.timeZone", "UTC")
         # S3A on the driver's own classpath, as a cluster has it: the S3 tests reach a loopback server through it.
-        .config("spark.driver.extraClassPath", ":".join(s3a_jars()))
+        # Spark's external Avro module too, as a session started with it has it (tests/test_avro.py).
+        .config("spark.driver.extraClassPath", ":".join(s3a_jars() + test_classpath_jars("/spark-avro_")))
     )
     session = sparkmerge.configure(builder).getOrCreate()
     session.sparkContext.setLogLevel("ERROR")

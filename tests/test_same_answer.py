@@ -43,6 +43,8 @@ WRITES: dict[str, tuple[str, dict[str, Any]]] = {
     "a directory as the target": ("dir/", {}),
     "an encoding with a byte-order mark": ("out.csv", {"encoding": "UTF-16"}),
     "parquet": ("out.parquet", {"format": "parquet"}),
+    "a byte-order mark for json": ("out.json", {"format": "json", "bom": True}),
+    "xml without rowTag": ("out.xml", {"format": "xml"}),
     "a brace without a column": ("out-{k.csv", {}),
 }
 
@@ -53,6 +55,7 @@ MERGES: dict[str, tuple[str, str, dict[str, Any]]] = {
     "an unknown option, many files": ("byk", "m/{k}.csv", {"sepp": "x"}),
     "a policy that is not one, many files": ("byk", "m/{k}.csv", {"missing_newline": "maybe"}),
     "a policy that is not one": ("flat", "m.csv", {"missing_newline": "maybe"}),
+    "a bom that is not a flag": ("flat", "m.csv", {"bom": "maybe"}),
     "overwrite": ("flat", "taken.csv", {"overwrite": True}),
     "a target that exists": ("flat", "taken.csv", {}),
     "a directory as the target": ("flat", "dir/", {}),

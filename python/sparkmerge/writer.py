@@ -41,7 +41,8 @@ def write_single(
 
     :param format: ``"csv"``, ``"json"``, ``"text"``, ``"parquet"`` (the parts' row groups behind one new
         footer, none decoded; ``compression`` is Parquet's, inside the file) or, on Spark 4, ``"xml"`` (one
-        document, ``rowTag`` required, uncompressed).
+        document, ``rowTag`` required, uncompressed) or ``"avro"`` (the parts' blocks, none decoded; needs
+        Spark's external spark-avro module in the session).
     :param mode: ``"errorifexists"`` (or ``"error"``), ``"overwrite"``, or ``"ignore"`` (if ``path`` exists,
         write nothing and return a result with ``files=0`` and ``strategy="skipped"``). ``"append"`` is refused:
         one file cannot be appended to by a Spark job.
@@ -61,7 +62,7 @@ def write_single(
         With many files, ``mode="errorifexists"`` refuses before any is published if one exists,
         ``"overwrite"`` replaces the files it writes and leaves others alone, ``"ignore"`` skips the values
         whose file exists.
-    :raises UnsupportedFormatError: for ORC, Avro and any other format but the five above.
+    :raises UnsupportedFormatError: for ORC and any other format but the six above.
     :raises InvalidOptionError: for ``mode="append"`` or a mode Spark does not know (also a ``ValueError``).
     :raises SparkMergeError: or one of its subclasses, with a one-line message naming the path.
     """

@@ -138,7 +138,8 @@ class HdfsMergeSuite extends AnyFunSuite with Matchers with MiniHdfs with LocalF
     val result = merge(s"$t/src", s"$t/out.csv", MergeOptions(header = true, deleteSource = true))
     (result.strategy, result.reason) shouldBe ((
       "copy",
-      "the parts carry what only a copy can drop: header lines, byte-order marks or XML root tags"
+      "the parts carry what only a copy can drop or rewrite: header lines, byte-order marks, XML root tags or " +
+        "Avro sync markers"
     ))
     hdfsRead(s"$t/out.csv") shouldBe "h\na\nb\n"
     hdfs.exists(new Path(s"$t/src")) shouldBe false

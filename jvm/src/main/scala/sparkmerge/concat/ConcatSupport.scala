@@ -39,7 +39,11 @@ private[sparkmerge] object ConcatSupport {
     else if (sourceFs.getUri != targetFs.getUri) Some("the source and the target are on different file systems")
     else if (!trusted(sourceFs))
       Some(s"concat is trusted on hdfs only, not on ${sourceFs.getUri.getScheme}")
-    else if (!whole) Some("the parts carry what only a copy can drop: header lines, byte-order marks or XML root tags")
+    else if (!whole)
+      Some(
+        "the parts carry what only a copy can drop or rewrite: header lines, byte-order marks, XML root tags or " +
+          "Avro sync markers"
+      )
     else if (data.isEmpty) Some("no part has data")
     else if (data.map(_.path.getParent).distinct.size > 1) Some("the parts are not in one directory")
     else if (!sourceFs.hasPathCapability(first.path.getParent, Capability))

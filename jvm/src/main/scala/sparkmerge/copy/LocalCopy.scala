@@ -86,9 +86,21 @@ private[sparkmerge] object LocalCopy {
               input.foreach(_.finish())
               p.advance(recoded.length)
               (written, -1)
+            case resynced: Piece.Resynced =>
+              flush(out, buffer)
+              val raw = new java.io.BufferedInputStream(Channels.newInputStream(in), 1 << 20)
+              val input = check.map(new CheckedInput(raw, _))
+              val from = input.getOrElse(raw)
+              AvroBlocks.skipHeader(resynced, from)
+              p.advance(resynced.offset)
+              val sink = new java.io.BufferedOutputStream(Channels.newOutputStream(out), 1 << 20)
+              val written = AvroBlocks.copy(resynced, from, sink, new Array[Byte](1 << 20), p.advance)
+              sink.flush()
+              input.foreach(_.finish())
+              (written, -1)
             case _ => drain(in, out, buffer, p, check.map(c => (c, checker.get)))
           }
-          if (!piece.isInstanceOf[Piece.Recoded]) check.foreach(_.finish())
+          if (!piece.isInstanceOf[Piece.Recoded] && !piece.isInstanceOf[Piece.Resynced]) check.foreach(_.finish())
           copied
         } finally {
           check.foreach(_.close())

@@ -51,6 +51,11 @@ private[sparkmerge] final class PieceReader(fs: FileSystem, pieces: IndexedSeq[P
       case recoded: Piece.Recoded =>
         Recoder.recode(recoded, input.getOrElse(opened.stream), out, buffer)
         p.advance(recoded.length)
+      case resynced: Piece.Resynced =>
+        val in = input.getOrElse(opened.stream)
+        AvroBlocks.skipHeader(resynced, in)
+        p.advance(resynced.offset)
+        AvroBlocks.copy(resynced, in, out, buffer, p.advance)
       case _ =>
         val (offset, cut) = piece match {
           case slice: Piece.Slice => (slice.offset, slice.cut)

@@ -52,8 +52,9 @@ private[sparkmerge] final class Prefetcher(fs: FileSystem, pieces: IndexedSeq[Pi
     untaken.add(in)
     try
       piece match {
-        case _: Piece.Recoded => new Opened(in, None, Array.emptyByteArray, 0, ended = false) // the writer decodes it
-        case _                =>
+        // The writer decodes these, or reads them block by block.
+        case _: Piece.Recoded | _: Piece.Resynced => new Opened(in, None, Array.emptyByteArray, 0, ended = false)
+        case _                                    =>
           // A header to drop is skipped; unless the piece is checked, and then its bytes are kept for the check.
           val skipped = piece match {
             case slice: Piece.Slice if slice.checksum.isDefined =>

@@ -59,7 +59,9 @@ private[sparkmerge] final case class MergePlan(
           s"  bytes $offset to $until of $path ($length bytes$checked)"
         case Piece.Recoded(path, length, drop, codec, _) =>
           s"  recode  $path (${codec.name}, drop $drop of $length bytes$checked)"
-        case Piece.Resumed(path, length, holds) => s"  resume  $path ($length bytes, ${holds.size} pieces)"
+        case Piece.Resumed(path, length, holds)            => s"  resume  $path ($length bytes, ${holds.size} pieces)"
+        case Piece.Resynced(path, length, offset, _, _, _) =>
+          s"  blocks  $path (from $offset of $length bytes, sync markers made the first part's$checked)"
       }
     }
     val breaks = lineBreaks.fold("")(b => s"; ${b.describe}")

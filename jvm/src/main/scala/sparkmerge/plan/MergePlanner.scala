@@ -42,6 +42,9 @@ private[sparkmerge] object MergePlanner {
         val leading = request.leading.map(part => Piece.Whole(part.path, part.length, part.checksum, files = 0))
         val pieces = leading ++ XmlPieces.of(request.fs, parts, request)
         decide(request.copy(lineBreaks = None), destination, inputs, pieces, Codec.Plain, parts.size, Vector.empty)
+      case Some((_, "Avro")) if request.leading.isEmpty =>
+        val pieces = AvroPieces.of(request.fs, parts, request)
+        decide(request.copy(lineBreaks = None), destination, inputs, pieces, Codec.Plain, parts.size, Vector.empty)
       case _ =>
         BinaryFormats.refuse(request.fs, inputs)
         val codec = Codec.common(inputs)

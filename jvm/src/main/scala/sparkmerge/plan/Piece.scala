@@ -74,6 +74,23 @@ private[sparkmerge] object Piece {
   }
 
   /**
+   * The blocks of an Avro part, from `offset` (its header's end) on, each copied as it is but for the sync
+   * marker after it: the part's own (`from`) becomes the merged file's (`to`), which its reader checks after
+   * every block. Read through this JVM, never decoded; the same length as the bytes it stands for.
+   */
+  final case class Resynced(
+      path: Path,
+      length: Long,
+      offset: Long,
+      from: Seq[Byte],
+      to: Seq[Byte],
+      override val checksum: Option[Path] = None
+  ) extends Piece {
+    require(from.length == to.length, s"sync markers of $path differ in length")
+    def contributes: Option[Long] = Some(length - offset)
+  }
+
+  /**
    * The start of the merged file, already written: `path` holds exactly the pieces `holds`, `length` bytes, and
    * the merge goes on by appending to it. Only ever the first piece; nothing is read for it.
    */

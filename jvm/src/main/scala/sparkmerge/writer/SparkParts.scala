@@ -36,8 +36,8 @@ private[sparkmerge] object SparkParts {
       df.write.format(spec.format).options(spec.dataOptions).option("header", "false").save(dataDir.toString)
 
     destination match {
-      // An XML part is copied less its root's tags, which only the plan of all parts says: not ahead, whole.
-      case local: LocalFileDestination if copyAhead && !WriteSpec.DocumentFormats.contains(spec.format) =>
+      // An XML part is copied less its root's tags and an Avro part with new sync markers: not ahead, whole.
+      case local: LocalFileDestination if copyAhead && WriteSpec.copiedWhole(spec.format) =>
         val ahead = new CopyAhead(local.raw, header.toVector, dataDir, new Path(work, "merged"), bufferBytes).start()
         val resumable =
           try { writeData(); ahead.stop() }

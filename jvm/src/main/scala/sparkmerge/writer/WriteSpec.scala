@@ -38,7 +38,16 @@ private[sparkmerge] object WriteSpec {
   /** Formats whose parts are documents, joined into one by their rows ([[sparkmerge.plan.XmlPieces]]). */
   val DocumentFormats: Seq[String] = Seq("xml")
 
-  private def formats: Seq[String] = LineFormats ++ ColumnarFormats ++ DocumentFormats
+  /** Formats whose parts are containers of blocks, joined block by block, none decoded ([[sparkmerge.plan.AvroPieces]]). */
+  val ContainerFormats: Seq[String] = Seq("avro")
+
+  private def formats: Seq[String] = LineFormats ++ ColumnarFormats ++ DocumentFormats ++ ContainerFormats
+
+  /** Whether the merge takes the parts whole, so that those of finished tasks can be copied while Spark writes. */
+  def copiedWhole(format: String): Boolean = LineFormats.contains(format) || ColumnarFormats.contains(format)
+
+  /** The class the external spark-avro module registers as the avro data source (on Spark 3.5 and 4). */
+  private val AvroSource = "org.apache.spark.sql.v2.avro.AvroDataSourceV2"
 
   /** The session setting that turns copying ahead off: the way out, should a committer confuse it. */
   val CopyAheadConf: String = Settings.CopyAhead.key
@@ -67,6 +76,7 @@ private[sparkmerge] object WriteSpec {
           s"are joined into one; for others keep the directory, or use df.coalesce(1).write.format('$format')"
       )
     if (fmt == "xml") checkXml(options, target)
+    if (fmt == "avro") checkAvro(target)
     // Parquet's codecs compress pages inside the file, which the join never opens: Spark checks those names.
     if (LineFormats.contains(fmt)) options.foreach { case (key, value) =>
       if (Set("compression", "codec").contains(key.toLowerCase(Locale.ROOT))) Codec.checkWriterOption(value, target)
@@ -94,6 +104,18 @@ private[sparkmerge] object WriteSpec {
 
   /** Formats a byte-order mark may start: JSON's standard forbids one (RFC 8259), and Parquet is no text. */
   private val MarkedFormats: Seq[String] = Seq("csv", "text")
+
+  private def checkAvro(target: String): Unit = {
+    val loaders = Seq(Thread.currentThread.getContextClassLoader, getClass.getClassLoader).filter(_ != null)
+    if (!loaders.exists(loader => scala.util.Try(Class.forName(AvroSource, false, loader)).isSuccess)) {
+      val line = scala.util.Properties.versionNumberString.split('.').take(2).mkString(".")
+      throw new UnsupportedFormatException(
+        s"cannot write $target as Avro: Spark's Avro writer is the external spark-avro module, which this " +
+          s"session does not have; start it with spark.jars.packages=org.apache.spark:spark-avro_$line:" +
+          s"${org.apache.spark.SPARK_VERSION} (or --packages), or write parquet"
+      )
+    }
+  }
 
   // Spark 4's own format; its parts are joined by byte ranges, which a compressed stream does not have.
   private def checkXml(options: Map[String, String], target: String): Unit = {

@@ -92,7 +92,7 @@ class MergePlanSuite extends AnyFunSuite with Matchers with LocalFiles {
     e.getMessage should (include("part-00001.csv") and include("id;name") and include("'id,name\\n'"))
   }
 
-  test("ORC, Avro and damaged Parquet parts are refused, told by extension or by their magic bytes") {
+  test("ORC and damaged Parquet and Avro parts are refused, told by extension or by their magic bytes") {
     write("a/part-00000-x.snappy.parquet", "PAR1....PAR1")
     intercept[UnsupportedFormatException](plan("a")).getMessage should include("Parquet")
     write("b/part-00000", "PAR1 some footer PAR1")
@@ -100,7 +100,9 @@ class MergePlanSuite extends AnyFunSuite with Matchers with LocalFiles {
     write("c/part-00000", "ORC\u0001\u0002 ... ORC\u0017")
     intercept[UnsupportedFormatException](plan("c")).getMessage should include("ORC")
     write("d/part-00000.avro", "Obj\u0001...")
-    intercept[UnsupportedFormatException](plan("d")).getMessage should include("Avro")
+    intercept[UnsupportedFormatException](plan("d")).getMessage should include("not an Avro file")
+    write("e/part-00000", "Obj\u0001\u0002\u0004ab\u0010")
+    intercept[UnsupportedFormatException](plan("e")).getMessage should include("header is cut short")
   }
 
   test("text that merely starts like a binary format is text") {
