@@ -2,7 +2,6 @@ package sparkmerge.columnar
 
 import org.apache.hadoop.fs.Path
 
-import sparkmerge.InvalidOptionException
 import sparkmerge.parts.Part
 import sparkmerge.plan.{MergeRequest, Piece, PlannedStore, ScratchFiles}
 import sparkmerge.publish.HiddenFiles
@@ -19,15 +18,7 @@ private[sparkmerge] final case class ParquetPieces(pieces: Vector[Piece], footer
 private[sparkmerge] object ParquetPieces {
 
   def of(request: MergeRequest, parts: Vector[Part], destination: PlannedStore): ParquetPieces = {
-    if (request.headers)
-      throw new InvalidOptionException(
-        s"header is an option of CSV parts, and the parts of ${request.directory} are Parquet: merge without header"
-      )
-    if (request.mark)
-      throw new InvalidOptionException(
-        s"bom puts a byte-order mark first, in text, and the parts of ${request.directory} are Parquet: merge " +
-          "without bom"
-      )
+    request.onlyText("Parquet")
     val footers = parts.map(ParquetFooter.read(request.fs, _))
     ParquetJoin.agree(footers)
     // A part without rows (an empty task's) adds nothing; a table without any is the first part alone.

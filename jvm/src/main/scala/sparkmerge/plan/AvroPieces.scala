@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets.UTF_8
 
 import org.apache.hadoop.fs.FileSystem
 
-import sparkmerge.{HeaderMismatchException, InvalidOptionException, UnsupportedFormatException}
+import sparkmerge.{HeaderMismatchException, UnsupportedFormatException}
 import sparkmerge.parts.{Part, PartFiles}
 
 /**
@@ -26,10 +26,7 @@ private[sparkmerge] object AvroPieces {
   }
 
   def of(fs: FileSystem, parts: Vector[Part], request: MergeRequest): Vector[Piece] = {
-    if (request.headers || request.mark)
-      throw new InvalidOptionException(
-        s"header and bom are options of CSV parts, and the parts of ${request.directory} are Avro: merge without them"
-      )
+    request.onlyText("Avro")
     val headers = parts.filter(_.length > 0).map(header(fs, _))
     headers.headOption.fold(Vector.empty[Piece]) { first =>
       headers.tail.foreach { other =>

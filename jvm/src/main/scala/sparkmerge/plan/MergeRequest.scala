@@ -30,4 +30,13 @@ private[sparkmerge] final case class MergeRequest(
     lineBreaks: Option[LineBreaks] = None,
     resumable: Option[Piece.Resumed] = None,
     mark: Boolean = false
-)
+) {
+
+  /** Refuses `header` and `bom`, which only text parts take, for parts of `format`. */
+  def onlyText(format: String): Unit =
+    Seq("header" -> headers, "bom" -> mark).collectFirst { case (option, true) => option }.foreach { option =>
+      throw new sparkmerge.InvalidOptionException(
+        s"$option is an option of CSV and text parts, and the parts of $directory are $format: merge without $option"
+      )
+    }
+}

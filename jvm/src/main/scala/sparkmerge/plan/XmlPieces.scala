@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets.ISO_8859_1
 
 import org.apache.hadoop.fs.FileSystem
 
-import sparkmerge.{InvalidOptionException, UnsupportedFormatException}
+import sparkmerge.UnsupportedFormatException
 import sparkmerge.format.Codec
 import sparkmerge.parts.{Part, PartFiles}
 
@@ -30,15 +30,7 @@ private[sparkmerge] object XmlPieces {
   private final case class Frame(part: Part, prolog: Array[Byte], end: Array[Byte])
 
   def of(fs: FileSystem, parts: Vector[Part], request: MergeRequest): Vector[Piece] = {
-    if (request.headers)
-      throw new InvalidOptionException(
-        s"header is an option of CSV parts, and the parts of ${request.directory} are XML: merge without header"
-      )
-    if (request.mark)
-      throw new InvalidOptionException(
-        s"bom is for CSV and text, and the parts of ${request.directory} are XML, which declares its encoding: " +
-          "merge without bom"
-      )
+    request.onlyText("XML")
     val codec = Codec.common(parts)
     if (codec != Codec.Plain)
       throw new UnsupportedFormatException(
