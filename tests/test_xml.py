@@ -49,6 +49,7 @@ def test_write_single_xml_is_spark_s_one_file_byte_for_byte(spark: SparkSession,
     assert [r.id for r in back.orderBy("id").collect()] == list(range(3_000))
     assert back.filter("name = 'a<b & c7'").count() == 1
     assert (result.files, result.bytes) == (5, len(data))
+    assert "the rows of 5 parts in one document, none parsed" in result.reason
     assert sorted(p.name for p in tmp_path.iterdir()) == ["funnel", "out.xml"]
 
 
@@ -102,6 +103,11 @@ def test_an_empty_dataframe_is_an_empty_root_element(spark: SparkSession, tmp_pa
     )
     assert (tmp_path / "c.xml").read_bytes() == b'<c a="1">\n</c>'
     assert ids((tmp_path / "e.xml").read_bytes()) == []
+    # Numbered files of no rows: the first, as for CSV, and a document all the same.
+    sparkmerge.write_single(
+        products(spark).limit(0), tmp_path / "n-{n}.xml", "xml", rowTag="ROW", max_records_per_file=10
+    )
+    assert (tmp_path / "n-00001.xml").read_bytes() == (tmp_path / "e.xml").read_bytes()
 
 
 @spark_4_only

@@ -8,7 +8,7 @@ import org.apache.spark.sql.functions.{col, monotonically_increasing_id}
 
 import sparkmerge.{InvalidOptionException, MergeOptions, MergeProgress, MergeResult, PathArgument, Targets, WriteCall}
 import sparkmerge.publish.{Destination, ShutdownCleanup}
-import sparkmerge.writer.SparkParts
+import sparkmerge.writer.{EmptyXml, SparkParts}
 
 /**
  * Many whole files out of one DataFrame: one per partition value (`exports/{country}/recs.csv`), numbered files
@@ -56,7 +56,9 @@ private[sparkmerge] object PartitionedWriter {
           val leaves = PartitionDirectories.list(anchor.fs, anchor.fs.makeQualified(dataDir), allowEmpty = true)
           WrittenData.check(anchor.fs, anchor.fs.makeQualified(dataDir), leaves, template)
           val options = MergeOptions(overwrite = spec.overwrite)
-          val headerPath = header.map(_.path.toString)
+          val headerPath = header
+            .orElse(if (leaves.isEmpty) EmptyXml.ifNoRows(anchor.fs, spec, dataDir, work) else None)
+            .map(_.path.toString)
           val merges =
             if (leaves.isEmpty && columns.isEmpty) // no rows: one file, with the header alone
               Vector(

@@ -42,9 +42,11 @@ private[sparkmerge] object MergePlanner {
         val leading = request.leading.map(part => Piece.Whole(part.path, part.length, part.checksum, files = 0))
         val pieces = leading ++ XmlPieces.of(request.fs, parts, request)
         decide(request.copy(lineBreaks = None), destination, inputs, pieces, Codec.Plain, parts.size, Vector.empty)
+          .withReason(s"the rows of ${pieces.count(_.files > 0)} parts in one document, none parsed")
       case Some((_, "Avro")) if request.leading.isEmpty =>
         val pieces = AvroPieces.of(request.fs, parts, request)
         decide(request.copy(lineBreaks = None), destination, inputs, pieces, Codec.Plain, parts.size, Vector.empty)
+          .withReason(s"the blocks of ${pieces.size} parts behind one header, none decoded")
       case _ =>
         BinaryFormats.refuse(request.fs, inputs)
         val codec = Codec.common(inputs)
