@@ -78,7 +78,7 @@ private[sparkmerge] object ByteOrderMarks {
 
   /** Whether ASCII is one byte a character in the encoding `name`, the same bytes as in ASCII. */
   def asciiCompatible(name: String): Boolean = {
-    val probe = "<?xml ,\"\\\r\n'abcXYZ019/>"
+    val probe = "<?xml ,;|\"\\\r\n'abcXYZ019/>"
     Try(Charset.forName(name.trim)).toOption.exists { charset =>
       java.util.Arrays.equals(probe.getBytes(charset), probe.getBytes(StandardCharsets.US_ASCII))
     }

@@ -74,11 +74,9 @@ private[sparkmerge] object CsvDialect {
 
   // ASCII characters must be the same bytes in it, as in UTF-8 and the ISO-8859 and Windows code pages.
   private def checkEncoding(name: String, where: String, headers: Boolean): Unit = {
-    val probe = ",\"\\\r\n'abcXYZ019"
-    val charset = Try(Charset.forName(name)).toOption.getOrElse {
+    if (Try(Charset.forName(name)).isFailure)
       throw new InvalidOptionException(s"encoding '$name' for $where: Java knows no such encoding")
-    }
-    if (headers && !java.util.Arrays.equals(probe.getBytes(charset), probe.getBytes(StandardCharsets.US_ASCII)))
+    if (headers && !ByteOrderMarks.asciiCompatible(name))
       throw new InvalidOptionException(
         s"encoding '$name' for $where: a merge finds header records in UTF-8 and other encodings where ASCII is " +
           s"one byte a character only (${name.toUpperCase(Locale.ROOT)} is not); merge without header"

@@ -19,7 +19,6 @@ private[sparkmerge] object MergePlanner {
   /** The plan for `parts` (listed from `request.directory`) into the store's target. */
   def plan(request: MergeRequest, parts: Vector[Part], destination: PlannedStore): MergePlan = {
     val inputs = request.leading ++ parts
-    ScratchFiles.cleanAmong(request.fs, request.directory, destination.target)
     BinaryFormats.of(request.fs, inputs) match {
       case Some((_, "Parquet")) if request.leading.isEmpty =>
         val joined = ParquetPieces.of(request, parts, destination)
@@ -39,8 +38,7 @@ private[sparkmerge] object MergePlanner {
           .withReason(joined.describe)
       case Some((_, "XML")) =>
         // What leads is the document of no rows, where the parts are empty (the DataFrame writer's).
-        val leading = request.leading.map(part => Piece.Whole(part.path, part.length, part.checksum, files = 0))
-        val pieces = leading ++ XmlPieces.of(request.fs, parts, request)
+        val pieces = leading(request) ++ XmlPieces.of(request.fs, parts, request)
         decide(request.copy(lineBreaks = None), destination, inputs, pieces, Codec.Plain, parts.size, Vector.empty)
           .withReason(s"the rows of ${pieces.count(_.files > 0)} parts in one document, none parsed")
       case Some((_, "Avro")) if request.leading.isEmpty =>
@@ -54,10 +52,9 @@ private[sparkmerge] object MergePlanner {
         val data =
           if (request.headers) HeaderPieces.of(request.fs, parts, codec, request.dialect)
           else mark.fold(parts.map(whole))(MarkPieces.firstMarkOnly(parts, _, codec))
-        val leading = request.leading.map(part => Piece.Whole(part.path, part.length, part.checksum, files = 0))
         // Written last, once nothing else can refuse the merge; it is the plan's to remove from then on.
         val bom = MarkPieces.utf8First(request, destination, parts, mark, codec).toVector
-        val pieces = bom.map(p => Piece.Whole(p.path, p.length, files = 0): Piece) ++ leading ++ data
+        val pieces = bom.map(p => Piece.Whole(p.path, p.length, files = 0): Piece) ++ leading(request) ++ data
         try decide(request, destination, inputs, pieces, codec, parts.size, bom).copy(scratch = bom.map(_.path))
         catch { case e: Throwable => ScratchFiles.remove(request.fs, bom.map(_.path)); throw e }
     }
@@ -123,6 +120,10 @@ private[sparkmerge] object MergePlanner {
       refused.lineBreaks,
       refused.scratch
     )
+
+  /** The files that go first, whole, none of them the caller's data: the writer's header or empty document. */
+  private def leading(request: MergeRequest): Vector[Piece] =
+    request.leading.map(part => Piece.Whole(part.path, part.length, part.checksum, files = 0))
 
   private def whole(part: Part): Piece = Piece.Whole(part.path, part.length, part.checksum)
 

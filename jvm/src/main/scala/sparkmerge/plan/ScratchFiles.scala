@@ -26,6 +26,8 @@ private[sparkmerge] object ScratchFiles {
       bytes: Array[Byte]
   ): Path = {
     val fs = request.fs
+    // Only a merge that writes such a file lists the parts' folder again for a killed one's.
+    cleanAmong(fs, request.directory, destination.target)
     val besideTarget = HiddenFiles.beside(destination.target, kind)
     val path =
       if (request.consumable) new Path(first.path.getParent, besideTarget.getName)
@@ -55,7 +57,7 @@ private[sparkmerge] object ScratchFiles {
    * Removes the stale files of killed merges into `target` among the parts of `directory` on HDFS, where a merge
    * that may consume the parts writes its own: in the caller's directory, no other merge would look for them.
    */
-  def cleanAmong(fs: FileSystem, directory: Path, target: Path): Unit =
+  private def cleanAmong(fs: FileSystem, directory: Path, target: Path): Unit =
     if (ConcatSupport.trusted(fs)) Leftovers.clean(fs, fs, new Path(directory, target.getName))
 
   /** Removes the plan's files once the merge has ended, however; a concat has consumed them already. */
