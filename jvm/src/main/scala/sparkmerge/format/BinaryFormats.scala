@@ -9,9 +9,10 @@ import sparkmerge.parts.{Part, PartFiles}
 
 /**
  * Tells parts that are not lines of text: columnar and container formats carry a header or footer of their
- * own and become unreadable when joined end to end. Parquet is joined by a new footer instead
- * ([[sparkmerge.columnar.ParquetPieces]]); the others are refused. Told by extension, and by the first bytes of
- * the first non-empty part for files named without one.
+ * own and become unreadable when joined end to end. Each is joined its own way instead: Parquet and ORC by a
+ * new footer ([[sparkmerge.columnar.ColumnarPieces]]), XML and Avro by their planners; what the planner takes
+ * none of is refused here. Told by extension, and by the first bytes of the first non-empty part for files
+ * named without one.
  */
 private[sparkmerge] object BinaryFormats {
 

@@ -3,7 +3,7 @@ package sparkmerge.plan
 import org.apache.hadoop.fs.FileSystem
 import org.slf4j.LoggerFactory
 
-import sparkmerge.columnar.ParquetPieces
+import sparkmerge.columnar.{ColumnarFormat, ColumnarPieces}
 import sparkmerge.concat.ConcatSupport
 import sparkmerge.format.{BinaryFormats, Codec}
 import sparkmerge.parts.Part
@@ -20,8 +20,8 @@ private[sparkmerge] object MergePlanner {
   def plan(request: MergeRequest, parts: Vector[Part], destination: PlannedStore): MergePlan = {
     val inputs = request.leading ++ parts
     BinaryFormats.of(request.fs, inputs) match {
-      case Some((_, "Parquet")) if request.leading.isEmpty =>
-        val joined = ParquetPieces.of(request, parts, destination)
+      case Some((_, ColumnarFormat(format))) if request.leading.isEmpty =>
+        val joined = ColumnarPieces.of(format, request, parts, destination)
         // The footer's file is not the caller's data: it counts as no file, and is one more input to concat.
         val footer = joined.footerFile.map(path => Part(path, joined.pieces.last.length, parts.head.blockSize))
         // Parts copied while Spark wrote are the first pieces here too, whole and in order: the footer is left.

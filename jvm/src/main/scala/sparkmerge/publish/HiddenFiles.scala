@@ -41,7 +41,7 @@ private[sparkmerge] object HiddenFiles {
     /** A set merge's claim to the files of its template, while it publishes them ([[sparkmerge.partitions.SetClaim]]). */
     case object Claim extends Kind("claim", directory = false)
 
-    /** The footer that joins Parquet parts into one file, the merge's last piece ([[sparkmerge.columnar.ParquetPieces]]). */
+    /** The footer that joins Parquet or ORC parts into one file, the merge's last piece ([[sparkmerge.columnar.ColumnarPieces]]). */
     case object Footer extends Kind("footer", directory = false)
 
     /** The byte-order mark a merge asked for with `bom` puts first ([[sparkmerge.plan.MarkPieces]]). */

@@ -33,7 +33,7 @@ private[sparkmerge] object WriteSpec {
   val LineFormats: Seq[String] = Seq("csv", "json", "text")
 
   /** Formats whose parts are joined by a new footer over their blocks, none decoded ([[sparkmerge.columnar]]). */
-  val ColumnarFormats: Seq[String] = Seq("parquet")
+  val ColumnarFormats: Seq[String] = Seq("parquet", "orc")
 
   /** Formats whose parts are documents, joined into one by their rows ([[sparkmerge.plan.XmlPieces]]). */
   val DocumentFormats: Seq[String] = Seq("xml")
