@@ -160,8 +160,8 @@ def test_hostile_values_on_connect_land_as_on_a_classic_session(
 def test_errors_on_connect_are_the_same_classes(connect: SparkSession, tmp_path: Path) -> None:
     (tmp_path / "taken.csv").write_bytes(b"old\n")
 
-    with pytest.raises(sparkmerge.UnsupportedFormatError, match="one orc file"):
-        sparkmerge.write_single(connect.range(3), tmp_path / "out.orc", "orc")
+    with pytest.raises(sparkmerge.UnsupportedFormatError, match="one delta file"):
+        sparkmerge.write_single(connect.range(3), tmp_path / "out.delta", "delta")
     with pytest.raises(sparkmerge.TargetExistsError) as exists:
         sparkmerge.write_single(connect.range(3), tmp_path / "taken.csv")
     assert "\n" not in str(exists.value) and "taken.csv" in str(exists.value)
@@ -189,11 +189,13 @@ def test_save_as_table_on_connect_is_refused_and_registers_nothing(
 @spark_4_only
 def test_merge_errors_on_connect_are_the_same_classes(connect: SparkSession, tmp_path: Path) -> None:
     (tmp_path / "taken.csv").write_bytes(b"old\n")
-    connect.range(10).write.orc(str(tmp_path / "orc"))
+    # A part cut short: ORC's tail is not where its last byte says.
+    (tmp_path / "orc").mkdir()
+    (tmp_path / "orc" / "part-00000-cut.orc").write_bytes(b"ORC" + bytes(40))
 
     with pytest.raises(sparkmerge.SourceNotFoundError, match="nowhere"):
         sparkmerge.merge(connect, tmp_path / "nowhere", tmp_path / "out.csv")
-    with pytest.raises(sparkmerge.UnsupportedFormatError, match="ORC"):
+    with pytest.raises(sparkmerge.UnsupportedFormatError, match="not a whole ORC file"):
         sparkmerge.merge(connect, tmp_path / "orc", tmp_path / "out.csv")
     with pytest.raises(sparkmerge.TargetExistsError) as exists:
         sparkmerge.merge(connect, tmp_path / "orc", tmp_path / "taken.csv")

@@ -163,11 +163,14 @@ def test_source_without_data_files(spark: SparkSession, tmp_path: Path, side_fil
     assert str(empty) in message
 
 
-def test_orc_parts(spark: SparkSession, tmp_path: Path) -> None:
+def test_an_orc_part_cut_short(spark: SparkSession, tmp_path: Path) -> None:
     source = tmp_path / "orc"
     frame(spark, 2).write.orc(str(source))
-    message = refused(spark, tmp_path, sparkmerge.UnsupportedFormatError, source, tmp_path / "out.csv")
-    assert str(source) in message
+    victim = data_parts(source)[0]
+    victim.write_bytes(victim.read_bytes()[:-1])
+    (victim.parent / f".{victim.name}.crc").unlink()
+    message = refused(spark, tmp_path, sparkmerge.UnsupportedFormatError, source, tmp_path / "out.orc")
+    assert str(victim) in message and "not a whole ORC file" in message
 
 
 def test_parquet_parts_without_extension_are_joined(spark: SparkSession, tmp_path: Path) -> None:

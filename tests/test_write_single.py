@@ -190,7 +190,7 @@ def test_append_is_refused_before_anything_is_written(spark: SparkSession, tmp_p
     assert snapshot(tmp_path) == {"out.csv": b"old\n"}
 
 
-@pytest.mark.parametrize("fmt", ["orc", "delta", "iceberg"])
+@pytest.mark.parametrize("fmt", ["delta", "iceberg", "jdbc"])
 def test_formats_that_cannot_be_concatenated_are_refused(
     spark: SparkSession, tmp_path: Path, fmt: str
 ) -> None:

@@ -101,9 +101,12 @@ private[sparkmerge] object OrcFooter {
     PartFiles.readAt(fs, part.path, part.length, part.length - bytes, bytes.toInt)
   }
 
+  // A codec's own failures on damaged bytes are unchecked ones (aircompressor's, zstd-jni's).
   private def parse[T](part: Part, what: String)(body: => T): T =
     try body
-    catch { case e: IOException => notOrc(part, s"its $what cannot be read (${e.getMessage})") }
+    catch {
+      case e @ (_: IOException | _: RuntimeException) => notOrc(part, s"its $what cannot be read (${e.getMessage})")
+    }
 
   private def notOrc(part: Part, why: String): Nothing =
     throw new UnsupportedFormatException(

@@ -48,9 +48,12 @@ class OrcMergeSuite extends AnyFunSuite with Matchers with LocalFiles with Local
   /** Each stripe's rows and column statistics, as ORC's reader gives them. */
   private def stripes(relative: String): Seq[(Long, Seq[String])] = {
     val file = reader(relative)
-    JavaLists.seq(file.getStripes).map(_.getNumberOfRows).zip(
-      JavaLists.seq(file.getStripeStatistics).map(_.getColumnStatistics.toSeq.map(_.toString))
-    )
+    JavaLists
+      .seq(file.getStripes)
+      .map(_.getNumberOfRows)
+      .zip(
+        JavaLists.seq(file.getStripeStatistics).map(_.getColumnStatistics.toSeq.map(_.toString))
+      )
   }
 
   test("the parts of a write become one file: its stripes theirs, the rows in their order, the statistics merged") {
@@ -101,13 +104,15 @@ class OrcMergeSuite extends AnyFunSuite with Matchers with LocalFiles with Local
     val filter = "id BETWEEN 12345 AND 12400 OR colour = '3' AND id > 49000"
     rowsOf(merged.where(filter)) shouldBe rowsOf(df.where(filter))
     val skipped = reader("one.orc").rows(
-      reader("one.orc").options().searchArgument(
-        org.apache.hadoop.hive.ql.io.sarg.SearchArgumentFactory
-          .newBuilder()
-          .between("id", org.apache.hadoop.hive.ql.io.sarg.PredicateLeaf.Type.LONG, 40000L, 40010L)
-          .build(),
-        Array("id")
-      )
+      reader("one.orc")
+        .options()
+        .searchArgument(
+          org.apache.hadoop.hive.ql.io.sarg.SearchArgumentFactory
+            .newBuilder()
+            .between("id", org.apache.hadoop.hive.ql.io.sarg.PredicateLeaf.Type.LONG, 40000L, 40010L)
+            .build(),
+          Array("id")
+        )
     )
     val batch = reader("one.orc").getSchema.createRowBatch()
     var read = 0L

@@ -92,13 +92,13 @@ class MergePlanSuite extends AnyFunSuite with Matchers with LocalFiles {
     e.getMessage should (include("part-00001.csv") and include("id;name") and include("'id,name\\n'"))
   }
 
-  test("ORC and damaged Parquet and Avro parts are refused, told by extension or by their magic bytes") {
+  test("damaged Parquet, ORC and Avro parts are refused, told by extension or by their magic bytes") {
     write("a/part-00000-x.snappy.parquet", "PAR1....PAR1")
     intercept[UnsupportedFormatException](plan("a")).getMessage should include("Parquet")
     write("b/part-00000", "PAR1 some footer PAR1")
     intercept[UnsupportedFormatException](plan("b")).getMessage should include("Parquet")
     write("c/part-00000", "ORC\u0001\u0002 ... ORC\u0017")
-    intercept[UnsupportedFormatException](plan("c")).getMessage should include("ORC")
+    intercept[UnsupportedFormatException](plan("c")).getMessage should include("not a whole ORC file")
     write("d/part-00000.avro", "Obj\u0001...")
     intercept[UnsupportedFormatException](plan("d")).getMessage should include("not an Avro file")
     write("e/part-00000", "Obj\u0001\u0002\u0004ab\u0010")

@@ -42,10 +42,11 @@ class WriteSpecSuite extends AnyFunSuite with Matchers {
       ).getMessage should include("native")
   }
 
-  test("formats: the line formats and Parquet; the session's copy-ahead setting is a flag too") {
+  test("formats: the line formats, Parquet and ORC; the session's copy-ahead setting is a flag too") {
     spec(format = " JSON ").format shouldBe "json"
     spec(format = "Parquet").format shouldBe "parquet"
-    intercept[UnsupportedFormatException](spec(format = "orc")).getMessage should include("coalesce")
+    spec(format = "ORC").format shouldBe "orc"
+    intercept[UnsupportedFormatException](spec(format = "delta")).getMessage should include("coalesce")
     WriteSpec.flag(WriteSpec.CopyAheadConf, "FALSE", "/out.csv") shouldBe false
     intercept[InvalidOptionException](WriteSpec.flag(WriteSpec.CopyAheadConf, "off", "/out.csv"))
   }
