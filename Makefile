@@ -137,10 +137,12 @@ bench-partitions: build
 	$(VENV)/bin/pip install -q -r bench/requirements.txt
 	$(VENV)/bin/python bench/partitions.py $(BENCH_ARGS)
 
-# One Parquet file: write_single(format="parquet") against coalesce(1), the merge against cat, DuckDB and pyarrow.
-bench-formats: build
+# One Parquet file: write_single(format="parquet") against coalesce(1), the merge against cat, DuckDB and pyarrow;
+# then Parquet and ORC at one size and four times it: the concat on the mini HDFS, the peak memory, ORC against cat.
+bench-formats: build $(TEST_CLASSPATH)
 	$(VENV)/bin/pip install -q -r bench/requirements.txt
 	$(VENV)/bin/python bench/formats.py $(BENCH_ARGS)
+	$(VENV)/bin/python bench/formats_scale.py $(SCALE_ARGS)
 
 # S3 on a loopback server: the store's own copies against the copy through the JVM, and write_single against
 # coalesce(1), all to s3a://, on s3proxy (bench/results/s3-s3proxy.md; BENCH_ARGS="--server moto" for moto).

@@ -16,16 +16,16 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import servers
 
 START_SECONDS = 180
 
 
-def command(port: int, *conf: str, jar: bool = True) -> list[str]:
+def command(port: int, *conf: str, jar: bool = True, extra_jars: Sequence[str] = ()) -> list[str]:
     """spark-submit of the installed pyspark, running the Connect server with the engine jar (or without, to
-    see what a client is told then)."""
+    see what a client is told then), and ``extra_jars`` as a server started with them has them."""
     import pyspark
 
     import sparkmerge
@@ -33,7 +33,7 @@ def command(port: int, *conf: str, jar: bool = True) -> list[str]:
 
     submit = Path(pyspark.__file__).parent / "bin" / "spark-submit"
     spark_4 = pyspark.__version__.startswith("4.")
-    jars = [sparkmerge.jar_path()] if jar else []
+    jars = ([sparkmerge.jar_path()] if jar else []) + list(extra_jars)
     if not spark_4:
         jars.append(str(servers.maven_jar("org.apache.spark", "spark-connect_2.12", pyspark.__version__)))
     settings = {
@@ -59,15 +59,15 @@ def command(port: int, *conf: str, jar: bool = True) -> list[str]:
 
 
 @contextlib.contextmanager
-def running(*conf: str, jar: bool = True) -> Iterator[str]:
-    """A server for the length of the block, with extra ``key=value`` settings, with the jar or without; yields
-    its ``sc://`` address.
+def running(*conf: str, jar: bool = True, extra_jars: Sequence[str] = ()) -> Iterator[str]:
+    """A server for the length of the block, with extra ``key=value`` settings, with the jar or without (and
+    ``extra_jars``); yields its ``sc://`` address.
     Its log goes to a temporary file, shown if it does not start."""
     port = servers.free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYSPARK_", "SPARK_"))}
     with tempfile.NamedTemporaryFile("w+", prefix="sparkmerge-connect-", suffix=".log") as log:
         server = subprocess.Popen(
-            command(port, *conf, jar=jar), stdout=log, stderr=subprocess.STDOUT, env=env
+            command(port, *conf, jar=jar, extra_jars=extra_jars), stdout=log, stderr=subprocess.STDOUT, env=env
         )
         try:
             servers.wait_until_answers(server, port, log, "the Spark Connect server", START_SECONDS)

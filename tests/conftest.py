@@ -56,10 +56,12 @@ def remote_session(address: str) -> SparkSession:
 
 @pytest.fixture(scope="session")
 def connect() -> Iterator[SparkSession]:
-    """A client of one real Spark Connect server with the jar, on 127.0.0.1, for every test that needs one."""
+    """A client of one real Spark Connect server with the jar, on 127.0.0.1, for every test that needs one;
+    the server has Spark's external Avro module, as the classic session has."""
     import connect_server  # from dev/, on the path above
+    from s3_server import test_classpath_jars
 
-    with connect_server.running() as address:
+    with connect_server.running(extra_jars=test_classpath_jars("/spark-avro_")) as address:
         session = remote_session(address)
         yield session
         session.stop()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import fastavro
+import pyspark
 import pytest
 from conftest import S3, Hdfs, python_env, run_python
 from pyspark.sql import DataFrame, SparkSession
@@ -116,6 +117,28 @@ def test_on_hdfs_and_s3_the_rows_are_the_local_file_s(
     assert on_hdfs.strategy == "copy" and "Avro sync markers" in on_hdfs.reason
     assert on_s3.bytes == (tmp_path / "s.avro").stat().st_size
     assert hdfs.listing(root) == ["e.avro"] and s3.keys("avro/") == ["avro/e.avro"]
+
+
+def test_connect_writes_and_merges_the_same_avro_rows(
+    spark: SparkSession, connect: SparkSession, tmp_path: Path
+) -> None:
+    """Through the data source (and on Spark 4 the procedure) of a Connect server that has spark-avro: the
+    rows of a classic session's file, in order, per value too. The files are not byte for byte the same:
+    every Avro writer draws its own sync marker."""
+    remote = sparkmerge.write_single(events(connect), tmp_path / "connect.avro", "avro")
+    classic = sparkmerge.write_single(events(spark), tmp_path / "classic.avro", "avro")
+    assert (remote.files, remote.strategy, remote.reason) == (classic.files, classic.strategy, classic.reason)
+    with (tmp_path / "connect.avro").open("rb") as c, (tmp_path / "classic.avro").open("rb") as k:
+        assert list(fastavro.reader(c)) == list(fastavro.reader(k))
+    df = events(connect).selectExpr("*", "CAST(id % 3 AS STRING) AS k")
+    per_value = sparkmerge.write_single(df, tmp_path / "by" / "{k}.avro", "avro", partition_by="k")
+    assert len(per_value.results) == 3
+    for k in range(3):
+        assert fast_ids(tmp_path / "by" / f"{k}.avro") == list(range(k, 20_000, 3))
+    if pyspark.__version__.startswith("4."):  # merge on Connect is the SQL procedure, which came with Spark 4
+        events(spark).write.format("avro").save(str(tmp_path / "job"))
+        sparkmerge.merge(connect, tmp_path / "job", tmp_path / "procedure.avro")
+        assert fast_ids(tmp_path / "procedure.avro") == list(range(20_000))
 
 
 def test_without_spark_avro_the_error_says_how_to_add_it(tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ class HeaderMismatchError(SparkMergeError):
 
 
 class UnsupportedFormatError(SparkMergeError):
-    """The parts cannot be joined into one valid file (ORC, damaged Parquet, an unknown codec)."""
+    """The parts cannot be joined into one valid file (damaged Parquet or ORC, an unknown codec)."""
 
 
 class InvalidLayoutError(SparkMergeError):

@@ -39,8 +39,9 @@ def write_single(
     On a Spark Connect session, the same call goes through the ``sparkmerge`` data source on the server
     (``df.write.format("sparkmerge")``), which needs the jar there, and returns the same result.
 
-    :param format: ``"csv"``, ``"json"``, ``"text"``, ``"parquet"`` (the parts' row groups behind one new
-        footer, none decoded; ``compression`` is Parquet's, inside the file) or, on Spark 4, ``"xml"`` (one
+    :param format: ``"csv"``, ``"json"``, ``"text"``, ``"parquet"`` or ``"orc"`` (the parts' row groups or
+        stripes behind one new footer, none decoded; ``compression`` is the format's, inside the file) or, on
+        Spark 4, ``"xml"`` (one
         document, ``rowTag`` required, uncompressed) or ``"avro"`` (the parts' blocks, none decoded; needs
         Spark's external spark-avro module in the session).
     :param mode: ``"errorifexists"`` (or ``"error"``), ``"overwrite"``, or ``"ignore"`` (if ``path`` exists,
@@ -62,7 +63,7 @@ def write_single(
         With many files, ``mode="errorifexists"`` refuses before any is published if one exists,
         ``"overwrite"`` replaces the files it writes and leaves others alone, ``"ignore"`` skips the values
         whose file exists.
-    :raises UnsupportedFormatError: for ORC and any other format but the six above.
+    :raises UnsupportedFormatError: for any other format but the seven above (delta, iceberg, ...).
     :raises InvalidOptionError: for ``mode="append"`` or a mode Spark does not know (also a ``ValueError``).
     :raises SparkMergeError: or one of its subclasses, with a one-line message naming the path.
     """
