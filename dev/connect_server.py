@@ -67,7 +67,10 @@ def running(*conf: str, jar: bool = True, extra_jars: Sequence[str] = ()) -> Ite
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYSPARK_", "SPARK_"))}
     with tempfile.NamedTemporaryFile("w+", prefix="sparkmerge-connect-", suffix=".log") as log:
         server = subprocess.Popen(
-            command(port, *conf, jar=jar, extra_jars=extra_jars), stdout=log, stderr=subprocess.STDOUT, env=env
+            command(port, *conf, jar=jar, extra_jars=extra_jars),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
         )
         try:
             servers.wait_until_answers(server, port, log, "the Spark Connect server", START_SECONDS)
