@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 import pytest
-from pyspark.sql import SparkSession
+from pyspark.sql import Row, SparkSession
 
 import sparkmerge
 
@@ -78,6 +79,33 @@ def snapshot(root: Path) -> dict[str, bytes | None]:
             path = os.path.join(dirpath, name)
             found[os.path.relpath(path, root)] = Path(path).read_bytes()
     return found
+
+
+def to_utc(value: Any) -> Any:
+    """A value pyarrow or DuckDB read (of Parquet or ORC), its datetimes as naive UTC (INT96 timestamps read back naive, in UTC)."""
+    if isinstance(value, dict):
+        return {k: to_utc(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(to_utc(v) for v in value)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def from_spark(value: Any) -> Any:
+    """A value Spark collected, as pyarrow's to_pylist gives it: structs as dicts, maps as lists of pairs,
+    datetimes (in this process's local time) as naive UTC, binary as bytes."""
+    if isinstance(value, Row):
+        return {k: from_spark(v) for k, v in value.asDict().items()}
+    if isinstance(value, dict):
+        return [(from_spark(k), from_spark(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return [from_spark(v) for v in value]
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+    if isinstance(value, bytearray):
+        return bytes(value)
+    return value
 
 
 def data_parts(directory: Path) -> list[Path]:

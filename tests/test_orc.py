@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pyarrow.orc as po
 import pyspark
 import pytest
-from conftest import S3, Hdfs, data_parts, run_python, snapshot
-from pyspark.sql import DataFrame, Row, SparkSession
+from conftest import S3, Hdfs, data_parts, from_spark, run_python, snapshot, to_utc
+from pyspark.sql import DataFrame, SparkSession
 
 import sparkmerge
 
@@ -153,32 +152,6 @@ def typed(spark: SparkSession, partitions: int = 4) -> DataFrame:
         "IF(id % 31 = 0, NULL, filter(transform(sequence(0, 3), i -> named_struct('i', i, 'label', "
         "IF(i = 2, NULL, concat('l', CAST(id AS STRING))))), x -> x.i < id % 4)) AS items",
     )
-
-
-def from_spark(value: Any) -> Any:
-    """A value Spark collected, as pyarrow's to_pylist gives it: structs as dicts, maps as lists of pairs,
-    datetimes (in the session's UTC) as naive UTC, binary as bytes."""
-    if isinstance(value, Row):
-        return {k: from_spark(v) for k, v in value.asDict().items()}
-    if isinstance(value, dict):
-        return [(from_spark(k), from_spark(v)) for k, v in value.items()]
-    if isinstance(value, list):
-        return [from_spark(v) for v in value]
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
-    if isinstance(value, bytearray):
-        return bytes(value)
-    return value
-
-
-def to_utc(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: to_utc(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(to_utc(v) for v in value)
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value
 
 
 def same_rows_every_way(spark: SparkSession, file: Path, df: DataFrame, arrow: bool = True) -> None:

@@ -8,7 +8,6 @@ import contextlib
 import json
 import struct
 import uuid
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -16,8 +15,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pyspark
 import pytest
-from conftest import S3, Hdfs, data_parts, run_python, snapshot
-from pyspark.sql import DataFrame, Row, SparkSession
+from conftest import S3, Hdfs, data_parts, from_spark, run_python, snapshot, to_utc
+from pyspark.sql import DataFrame, SparkSession
 
 import sparkmerge
 
@@ -163,33 +162,6 @@ def typed(spark: SparkSession, partitions: int = 4) -> DataFrame:
         "IF(i = 2, NULL, concat('l', CAST(id AS STRING))))), x -> x.i < id % 4)) AS items",
         "IF(id % 37 = 0, NULL, CAST(id % 5 AS STRING)) AS colour",
     )
-
-
-def to_utc(value: Any) -> Any:
-    """A value pyarrow or DuckDB read, its datetimes as naive UTC (INT96 timestamps read back naive, in UTC)."""
-    if isinstance(value, dict):
-        return {k: to_utc(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(to_utc(v) for v in value)
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value
-
-
-def from_spark(value: Any) -> Any:
-    """A value Spark collected, as pyarrow's to_pylist gives it: structs as dicts, maps as lists of pairs,
-    datetimes (in this process's local time) as naive UTC, binary as bytes."""
-    if isinstance(value, Row):
-        return {k: from_spark(v) for k, v in value.asDict().items()}
-    if isinstance(value, dict):
-        return [(from_spark(k), from_spark(v)) for k, v in value.items()]
-    if isinstance(value, list):
-        return [from_spark(v) for v in value]
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
-    if isinstance(value, bytearray):
-        return bytes(value)
-    return value
 
 
 def same_rows_every_way(spark: SparkSession, file: Path, df: DataFrame) -> None:
@@ -427,7 +399,7 @@ def test_parts_of_two_tables_are_refused_naming_the_part(
     with pytest.raises(sparkmerge.HeaderMismatchError) as refused:
         sparkmerge.merge(spark, tmp_path / "src", tmp_path / "out.parquet")
     assert appended in str(refused.value)
-    assert ("another schema" if other == "another column" else "other key-value metadata") in str(
+    assert ("another schema" if other == "another column" else "another key-value metadata") in str(
         refused.value
     )
     assert snapshot(tmp_path) == before

@@ -2,6 +2,7 @@ package sparkmerge.columnar
 
 import org.apache.hadoop.fs.FileSystem
 
+import sparkmerge.HeaderMismatchException
 import sparkmerge.parts.Part
 
 /**
@@ -27,8 +28,8 @@ private[sparkmerge] trait ColumnarFormat[F] {
   /** The sizes of the footer's blocks (row groups, stripes), in the order they lie. */
   def blocks(footer: F): Seq[Long]
 
-  /** Refuses parts that are not one table: the first that differs from the first part is named. */
-  def agree(footers: Seq[F]): Unit
+  /** What every part must share with the first: what the new footer states once for all of them. */
+  def shared: Seq[ColumnarFormat.Shared[F]]
 
   /**
    * The bytes that end the joined file, after the parts laid whole one after the other.
@@ -39,6 +40,20 @@ private[sparkmerge] trait ColumnarFormat[F] {
 }
 
 private[sparkmerge] object ColumnarFormat {
+
+  /** One thing the parts share: its name, its value in a footer, and that value in words. */
+  final case class Shared[F](what: String, of: F => Any, shown: F => String)
+
+  /** Refuses parts that are not one table written one way, naming the first that differs from the first part. */
+  def agree[F](format: ColumnarFormat[F], footers: Seq[F]): Unit = {
+    val first = footers.head
+    for (shared <- format.shared; other <- footers.tail.find(f => shared.of(f) != shared.of(first)))
+      throw new HeaderMismatchException(
+        s"${format.part(other).path} has another ${shared.what} than ${format.part(first).path} " +
+          s"(${shared.shown(other)} and ${shared.shown(first)}): the parts were not written by one write; merge " +
+          "the parts of one write"
+      )
+  }
 
   /** The format [[sparkmerge.format.BinaryFormats]] tells by this name, if its parts are joined by a footer. */
   def unapply(name: String): Option[ColumnarFormat[_]] = Seq(ParquetFormat, OrcFormat).find(_.name == name)

@@ -25,7 +25,7 @@ private[sparkmerge] object ColumnarPieces {
   ): ColumnarPieces = {
     request.onlyText(format.name)
     val footers = parts.map(format.read(request.fs, _))
-    format.agree(footers)
+    ColumnarFormat.agree(format, footers)
     // A part without rows (an empty task's) adds nothing; a table without any is the first part alone.
     val kept = footers.filter(format.blocks(_).nonEmpty) match {
       case none if none.isEmpty => footers.take(1)

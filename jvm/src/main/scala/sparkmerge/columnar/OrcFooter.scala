@@ -45,8 +45,10 @@ private[sparkmerge] object OrcFooter {
       OrcProto.PostScript.parseFrom(CodedInputStream.newInstance(first, first.length - 1 - psLength, psLength))
     )
     if (postScript.getMagic != Magic) notOrc(part, s"its postscript ends with '${postScript.getMagic}', not '$Magic'")
-    val before = postScript.getFooterLength + postScript.getMetadataLength + postScript.getStripeStatisticsLength
-    val tailLength = 1L + psLength + before
+    val lengths = Seq(postScript.getFooterLength, postScript.getMetadataLength, postScript.getStripeStatisticsLength)
+    if (lengths.exists(l => l < 0 || l > part.length))
+      notOrc(part, s"its postscript gives lengths of more than the file holds (${lengths.mkString(", ")})")
+    val tailLength = 1L + psLength + lengths.sum
     if (tailLength > part.length - Magic.length)
       notOrc(part, s"its footer would be ${postScript.getFooterLength} bytes long, more than the file holds")
     val tail = if (tailLength <= first.length) first else read(fs, part, tailLength)

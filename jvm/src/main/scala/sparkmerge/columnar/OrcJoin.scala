@@ -5,8 +5,6 @@ import java.io.ByteArrayOutputStream
 import org.apache.orc.{OrcProto, OrcUtils}
 import org.apache.orc.impl.ColumnStatisticsImpl
 
-import sparkmerge.HeaderMismatchException
-
 /**
  * The tail that makes whole ORC parts, laid one after the other, one file: every stripe of every part, in part
  * order, at the offset where it now lies. A stripe's streams are placed relative to the stripe's start, so
@@ -91,47 +89,4 @@ private[sparkmerge] object OrcJoin {
     }
     out.size - before
   }
-
-  /**
-   * The parts must be one table written one way: the same schema and user metadata (Spark's version is
-   * there), and the same codec, block size, row index stride, calendar, file version and writer, which the new
-   * tail states once for every stripe.
-   */
-  def agree(footers: Seq[OrcFooter]): Unit = {
-    val first = footers.head
-    footers.tail.find(f => f.footer.getTypesList != first.footer.getTypesList).foreach { other =>
-      throw new HeaderMismatchException(
-        s"${other.part.path} has another schema than ${first.part.path} (${schema(other)} and ${schema(first)}): " +
-          "the parts were not written by one write; merge the parts of one write"
-      )
-    }
-    footers.tail.find(f => userMetadata(f) != userMetadata(first)).foreach { other =>
-      throw new HeaderMismatchException(
-        s"${other.part.path} has other user metadata than ${first.part.path} (keys " +
-          s"${userMetadata(other).keys.toSeq.sorted.mkString(", ")}): the parts were not written by one write"
-      )
-    }
-    for (other <- footers.tail; (what, of) <- settings) {
-      if (of(other) != of(first))
-        throw new HeaderMismatchException(
-          s"${other.part.path} was written with the $what ${of(other)}, and ${first.part.path} with ${of(first)}: " +
-            "the parts were not written by one write with one setting; merge the parts of one write"
-        )
-    }
-  }
-
-  private val settings: Seq[(String, OrcFooter => Any)] = Seq(
-    "compression" -> (_.postScript.getCompression),
-    "compression block size" -> (_.compressionBlockSize),
-    "row index stride" -> (_.footer.getRowIndexStride),
-    "calendar" -> (_.footer.getCalendar),
-    "file version" -> (f => JavaLists.seq(f.postScript.getVersionList).mkString(".")),
-    "writer" -> (f => s"${f.footer.getWriter} version ${f.postScript.getWriterVersion}")
-  )
-
-  private def schema(footer: OrcFooter): String =
-    scala.util.Try(OrcUtils.convertTypeFromProtobuf(footer.footer.getTypesList, 0).toString).getOrElse("?")
-
-  private def userMetadata(footer: OrcFooter): Map[String, Seq[Byte]] =
-    JavaLists.seq(footer.footer.getMetadataList).map(m => m.getName -> m.getValue.toByteArray.toSeq).toMap
 }

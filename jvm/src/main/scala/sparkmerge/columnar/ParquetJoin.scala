@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets.US_ASCII
 
 import org.apache.parquet.format.{ColumnChunk, OffsetIndex, RowGroup, Util}
 
-import sparkmerge.HeaderMismatchException
-
 /**
  * The footer that makes whole Parquet parts, laid one after the other, one file: every row group of every
  * part, in part order, pointing where its bytes now lie. The parts' bytes are not changed; their own footers
@@ -56,29 +54,6 @@ private[sparkmerge] object ParquetJoin {
     out.write(Magic)
     out.toByteArray
   }
-
-  /** The parts must hold one table: the same schema and the same key-value metadata (Spark's schema is there). */
-  def agree(footers: Seq[ParquetFooter]): Unit = {
-    val first = footers.head
-    footers.tail.find(f => f.meta.getSchema != first.meta.getSchema).foreach { other =>
-      throw new HeaderMismatchException(
-        s"${other.part.path} has another schema than ${first.part.path} (${columns(other)} and ${columns(first)}): " +
-          "the parts were not written by one write; merge the parts of one write"
-      )
-    }
-    footers.tail.find(f => keyValues(f) != keyValues(first)).foreach { other =>
-      throw new HeaderMismatchException(
-        s"${other.part.path} has other key-value metadata than ${first.part.path} (keys " +
-          s"${keyValues(other).keys.toSeq.sorted.mkString(", ")}): the parts were not written by one write"
-      )
-    }
-  }
-
-  private def columns(footer: ParquetFooter): String =
-    JavaLists.seq(footer.meta.getSchema).drop(1).map(_.getName).mkString("[", ", ", "]")
-
-  private def keyValues(footer: ParquetFooter): Map[String, String] =
-    JavaLists.seq(footer.meta.getKey_value_metadata).map(kv => kv.getKey -> kv.getValue).toMap
 
   /** A copy of `group` whose offsets are `shift` further on; `write` places a moved offset index, answering where and in how many bytes. */
   private def moved(
