@@ -18,6 +18,7 @@ import org.apache.orc.impl.ColumnStatisticsImpl
  */
 private[sparkmerge] object OrcJoin {
   private val Header = 3L // "ORC"
+  private val MaxChunk = (1 << 23) - 1 // what a chunk header's 23 bits of length hold
 
   def tail(footers: Seq[OrcFooter], starts: Seq[Long]): Array[Byte] = {
     require(footers.nonEmpty && footers.size == starts.size, "one start for each footer")
@@ -53,24 +54,27 @@ private[sparkmerge] object OrcJoin {
   }
 
   /**
-   * The file's statistics of each column, the parts' merged; none where a part has none of a column (a reader
-   * then reads the file as of unknown statistics, rather than of wrong ones).
+   * The file's statistics of each column, the parts' merged; none where a part has none of a column, or where
+   * ORC cannot merge them (a reader then reads the file as of unknown statistics, rather than of wrong ones).
    */
   private def statistics(footers: Seq[OrcFooter]): Seq[OrcProto.ColumnStatistics] = {
     val columns = footers.head.footer.getTypesCount
     if (footers.exists(_.footer.getStatisticsCount != columns)) Nil
-    else {
-      val schema = OrcUtils.convertTypeFromProtobuf(footers.head.footer.getTypesList, 0)
-      // Read and written in the writer's calendar: nothing is converted.
-      val proleptic = footers.head.footer.getCalendar == OrcProto.CalendarKind.PROLEPTIC_GREGORIAN
-      (0 until columns).map { column =>
-        val kind = schema.findSubtype(column)
-        val merged = footers
-          .map(f => ColumnStatisticsImpl.deserialize(kind, f.footer.getStatistics(column), proleptic, proleptic))
-          .reduce { (all, next) => all.merge(next); all }
-        merged.serialize().build()
-      }
-    }
+    else
+      scala.util
+        .Try {
+          val schema = OrcUtils.convertTypeFromProtobuf(footers.head.footer.getTypesList, 0)
+          // Read and written in the writer's calendar: nothing is converted.
+          val proleptic = footers.head.footer.getCalendar == OrcProto.CalendarKind.PROLEPTIC_GREGORIAN
+          (0 until columns).map { column =>
+            val kind = schema.findSubtype(column)
+            val merged = footers
+              .map(f => ColumnStatisticsImpl.deserialize(kind, f.footer.getStatistics(column), proleptic, proleptic))
+              .reduce { (all, next) => all.merge(next); all }
+            merged.serialize().build()
+          }
+        }
+        .getOrElse(Nil)
   }
 
   /** Writes `message` as the file's codec's stream of original chunks, answering the bytes written. */
@@ -78,7 +82,7 @@ private[sparkmerge] object OrcJoin {
     val before = out.size
     if (file.postScript.getCompression == OrcProto.CompressionKind.NONE) out.write(message)
     else {
-      val chunk = file.compressionBlockSize
+      val chunk = math.min(file.compressionBlockSize, MaxChunk)
       message.grouped(chunk).foreach { bytes =>
         val header = (bytes.length << 1) | 1 // the length, and "original": stored, not compressed
         out.write(header & 0xff)
