@@ -82,7 +82,8 @@ def snapshot(root: Path) -> dict[str, bytes | None]:
 
 
 def to_utc(value: Any) -> Any:
-    """A value pyarrow or DuckDB read (of Parquet or ORC), its datetimes as naive UTC (INT96 timestamps read back naive, in UTC)."""
+    """A value pyarrow or DuckDB read of Parquet or ORC, its datetimes as naive UTC (INT96 timestamps read
+    back naive, in UTC)."""
     if isinstance(value, dict):
         return {k: to_utc(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

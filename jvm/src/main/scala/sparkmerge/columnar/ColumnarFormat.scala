@@ -55,6 +55,9 @@ private[sparkmerge] object ColumnarFormat {
       )
   }
 
+  /** Every format whose parts are joined by a footer. */
+  val All: Seq[ColumnarFormat[_]] = Seq(ParquetFormat, OrcFormat)
+
   /** The format [[sparkmerge.format.BinaryFormats]] tells by this name, if its parts are joined by a footer. */
-  def unapply(name: String): Option[ColumnarFormat[_]] = Seq(ParquetFormat, OrcFormat).find(_.name == name)
+  def unapply(name: String): Option[ColumnarFormat[_]] = All.find(_.name == name)
 }

@@ -21,9 +21,7 @@ private[sparkmerge] final case class ParquetFooter(
     part: Part,
     meta: FileMetaData,
     offsetIndexes: Vector[Vector[Option[OffsetIndex]]]
-) {
-  def rowGroups: Int = meta.getRow_groupsSize
-}
+)
 
 private[sparkmerge] object ParquetFooter {
   private val Magic = "PAR1"

@@ -5,6 +5,7 @@ import java.util.Locale
 import org.apache.spark.sql.SaveMode
 
 import sparkmerge.{InvalidOptionException, Settings, UnsupportedFormatException}
+import sparkmerge.columnar.ColumnarFormat
 import sparkmerge.format.{ByteOrderMarks, Codec}
 
 /**
@@ -33,7 +34,7 @@ private[sparkmerge] object WriteSpec {
   val LineFormats: Seq[String] = Seq("csv", "json", "text")
 
   /** Formats whose parts are joined by a new footer over their blocks, none decoded ([[sparkmerge.columnar]]). */
-  val ColumnarFormats: Seq[String] = Seq("parquet", "orc")
+  val ColumnarFormats: Seq[String] = ColumnarFormat.All.map(_.name.toLowerCase(Locale.ROOT))
 
   /** Formats whose parts are documents, joined into one by their rows ([[sparkmerge.plan.XmlPieces]]). */
   val DocumentFormats: Seq[String] = Seq("xml")

@@ -35,19 +35,22 @@ class OrcMergeSuite extends AnyFunSuite with Matchers with LocalFiles with Local
 
   private def parts(relative: String): Seq[String] = listing(relative).filter(_.endsWith(".orc"))
 
-  private def reader(relative: String): Reader =
-    OrcFile.createReader(new Path(path(relative)), OrcFile.readerOptions(conf).filesystem(localFs))
+  /** What `read` finds in a file through ORC's own reader, which is closed after. */
+  private def withReader[T](relative: String)(read: Reader => T): T = {
+    val reader = OrcFile.createReader(new Path(path(relative)), OrcFile.readerOptions(conf).filesystem(localFs))
+    try read(reader)
+    finally reader.close()
+  }
 
   /**
    * A file's column statistics as ORC's reader gives them, without what the layout sets: the bytes on disk, and
    * a collection's children, which ORC's writer counts per batch of 1,024 rows, however the rows fall in them.
    */
   private def statistics(relative: String): Seq[String] =
-    reader(relative).getStatistics.toSeq.map(_.toString.replaceAll("""(bytesOnDisk|totalChildren): \d+ ?""", ""))
+    withReader(relative)(_.getStatistics.toSeq.map(_.toString.replaceAll("""(bytesOnDisk|totalChildren): \d+ ?""", "")))
 
   /** Each stripe's rows and column statistics, as ORC's reader gives them. */
-  private def stripes(relative: String): Seq[(Long, Seq[String])] = {
-    val file = reader(relative)
+  private def stripes(relative: String): Seq[(Long, Seq[String])] = withReader(relative) { file =>
     JavaLists
       .seq(file.getStripes)
       .map(_.getNumberOfRows)
@@ -66,9 +69,7 @@ class OrcMergeSuite extends AnyFunSuite with Matchers with LocalFiles with Local
     result.reason should include("stripes of 4 parts joined, none decoded")
     result.reason should include("orc.stripe.size") // small stripes, and how to get larger ones
     rowsOf(spark.read.orc(path("out.orc"))) shouldBe rowsOf(df)
-    val merged = reader("out.orc")
-    merged.getNumberOfRows shouldBe 60000
-    merged.getStripes.size should be > 4
+    withReader("out.orc")(file => (file.getNumberOfRows, file.getStripes.size > 4)) shouldBe ((60000L, true))
     // The file's statistics as one writer of all the rows keeps them.
     statistics("out.orc") shouldBe statistics(parts("single").map("single/" + _).head)
     // Each stripe's statistics, which readers such as Trino and Hive skip stripes by: the parts', in order.
@@ -103,21 +104,18 @@ class OrcMergeSuite extends AnyFunSuite with Matchers with LocalFiles with Local
     rowsOf(merged) shouldBe rowsOf(df)
     val filter = "id BETWEEN 12345 AND 12400 OR colour = '3' AND id > 49000"
     rowsOf(merged.where(filter)) shouldBe rowsOf(df.where(filter))
-    val skipped = reader("one.orc").rows(
-      reader("one.orc")
-        .options()
-        .searchArgument(
-          org.apache.hadoop.hive.ql.io.sarg.SearchArgumentFactory
-            .newBuilder()
-            .between("id", org.apache.hadoop.hive.ql.io.sarg.PredicateLeaf.Type.LONG, 40000L, 40010L)
-            .build(),
-          Array("id")
-        )
-    )
-    val batch = reader("one.orc").getSchema.createRowBatch()
-    var read = 0L
-    while (skipped.nextBatch(batch)) read += batch.size
-    skipped.close()
+    val read = withReader("one.orc") { file =>
+      val ids = org.apache.hadoop.hive.ql.io.sarg.SearchArgumentFactory
+        .newBuilder()
+        .between("id", org.apache.hadoop.hive.ql.io.sarg.PredicateLeaf.Type.LONG, 40000L, 40010L)
+        .build()
+      val rows = file.rows(file.options().searchArgument(ids, Array("id")))
+      val batch = file.getSchema.createRowBatch()
+      var count = 0L
+      try while (rows.nextBatch(batch)) count += batch.size
+      finally rows.close()
+      count
+    }
     read should be <= 1000L // one row group of the index, found through the moved stripe
     read should be >= 11L
     listing().filter(_.contains(".sparkmerge-")) shouldBe empty
@@ -128,7 +126,7 @@ class OrcMergeSuite extends AnyFunSuite with Matchers with LocalFiles with Local
     for (codec <- Seq("none", "uncompressed", "snappy", "zlib", "lzo", "lz4", "zstd")) {
       Calls.write(df, path(s"$codec.orc"), format = "orc", options = Map("compression" -> codec))
       rowsOf(spark.read.orc(path(s"$codec.orc"))) shouldBe rowsOf(df)
-      val kind = reader(s"$codec.orc").getCompressionKind.toString
+      val kind = withReader(s"$codec.orc")(_.getCompressionKind.toString)
       kind shouldBe (if (codec == "uncompressed") "NONE" else codec.toUpperCase(java.util.Locale.ROOT))
     }
   }
