@@ -16,14 +16,15 @@ import argparse
 import json
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable
 
+from formats import BYTES_PER_ROW, table
+from hdfs_concat import Cluster, mini_hdfs
 from memory import peak_memory
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import SparkSession
 
 import session
 import sparkmerge
@@ -31,48 +32,17 @@ from run import machine
 from timing import round_robin
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "dev"))
-from mini_hdfs import running  # noqa: E402  (dev/ is not a package)
 
 FORMATS = ("parquet", "orc")
-BYTES_PER_ROW = 84  # as bench/formats.py's table: an id, a SHA-256 in hex, a key and a double, stored
-
-
-def table(spark: SparkSession, rows: int, partitions: int) -> DataFrame:
-    return spark.range(0, rows, 1, partitions).selectExpr(
-        "id", "sha2(CAST(id AS STRING), 256) AS h", "id % 1000 AS k", "rand(7) AS score"
-    )
 
 
 def parts_of(directory: Path, fmt: str) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.name.startswith("part-") and p.name.endswith(f".{fmt}"))
 
 
-class Hdfs:
-    """The mini HDFS as the driver's Hadoop client sees it: parts put there, merged files read back."""
-
-    def __init__(self, spark: SparkSession, uri: str) -> None:
-        jvm: Any = spark._jvm
-        self.uri, self._jvm = uri, jvm
-        conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
-        self.fs = jvm.org.apache.hadoop.fs.FileSystem.get(jvm.java.net.URI(uri), conf)
-
-    def path(self, path: str) -> Any:
-        return self._jvm.org.apache.hadoop.fs.Path(path)
-
-    def put(self, parts: list[Path], directory: str) -> None:
-        self.fs.delete(self.path(directory), True)
-        for part in parts:
-            self.fs.copyFromLocalFile(self.path(f"file://{part}"), self.path(f"{directory}/{part.name}"))
-
-    def length(self, path: str) -> int:
-        return int(self.fs.getFileStatus(self.path(path)).getLen())
-
-    def delete(self, path: str) -> None:
-        self.fs.delete(self.path(path), True)
-
-
-def concat_seconds(spark: SparkSession, hdfs: Hdfs, parts: list[Path], name: str, runs: int) -> list[float]:
+def concat_seconds(
+    spark: SparkSession, hdfs: Cluster, parts: list[Path], name: str, runs: int
+) -> list[float]:
     """Seconds of each merge that consumes the parts (a concat), the parts put there afresh before each."""
     times = []
     for _ in range(runs):
@@ -122,11 +92,8 @@ def main() -> None:
         for fmt in FORMATS
         for mib in sizes
     }
-    with (
-        tempfile.TemporaryDirectory(prefix="sparkmerge-bench-hdfs-") as scratch,
-        running(Path(scratch)) as uri,
-    ):
-        hdfs = Hdfs(spark, uri)
+    with mini_hdfs() as uri:
+        hdfs = Cluster(spark, uri)
         concat_seconds(spark, hdfs, written["parquet", sizes[0]], "warm-up", 2)
         concat = {
             f"{fmt} {mib} MiB": concat_seconds(spark, hdfs, written[fmt, mib], f"{fmt}-{mib}", args.runs)

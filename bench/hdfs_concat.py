@@ -107,6 +107,12 @@ class Cluster:
                 out.close()
         self._fs.create(self.path(f"{directory}/_SUCCESS"), False).close()
 
+    def put(self, parts: list[Path], directory: str) -> None:
+        """Local files copied into a new directory, under their names."""
+        self.delete(directory)
+        for part in parts:
+            self._fs.copyFromLocalFile(self.path(f"file://{part}"), self.path(f"{directory}/{part.name}"))
+
     def length(self, path: str) -> int:
         return int(self._fs.getFileStatus(self.path(path)).getLen())
 
