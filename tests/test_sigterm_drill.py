@@ -16,7 +16,7 @@ from drills import WAIT_SECONDS, hidden_in, merge_jvm
 
 from sparkmerge._plain_jvm import command
 
-#: Rounds the SIGTERM drill adds, each later than the last, when no round came after the end of a run.
+#: Rounds the SIGTERM drill adds when every round, or none, was stopped: each later, or earlier, than the last.
 EXTRA_ROUNDS = 4
 
 
@@ -92,8 +92,8 @@ def sigterm_drill(
 ) -> tuple[int, int, int]:
     """SIGTERM to ``python -m sparkmerge`` at moments spread over an uninterrupted run, the end included.
     After each: no hidden file anywhere; exit 0 only with every file whole and its result printed, 143 with each
-    file there whole. A machine busier than during the first run makes every run longer: while no round has
-    come after the end, up to 4 more come later and later. Returns the rounds run, how many were stopped, and
+    file there whole. A machine busier or quieter than during the first run makes every run longer or shorter:
+    while every round, or none, was stopped, up to 4 more come later and later, or earlier and earlier. Returns the rounds run, how many were stopped, and
     how many of those left some file published."""
     out = tmp_path / "out"
 
@@ -113,12 +113,17 @@ def sigterm_drill(
     took = time.monotonic() - began
     stopped = partly = done = 0
     for round in range(rounds + EXTRA_ROUNDS):
-        if round >= rounds and stopped < done:
+        if round >= rounds and 0 < stopped < done:
             break
         subprocess.run(["rm", "-rf", str(out)], check=True)
         run = start()
-        late = max(round - rounds + 1, 0)
-        time.sleep(took * (0.45 + 0.65 * min(round, rounds - 1) / max(rounds - 1, 1) + 0.5 * late))
+        extra = max(round - rounds + 1, 0)
+        moment = 0.45 + 0.65 * min(round, rounds - 1) / max(rounds - 1, 1)
+        if extra and stopped == 0:
+            moment = 0.45 * 0.5**extra
+        elif extra:
+            moment += 0.5 * extra
+        time.sleep(took * moment)
         run.send_signal(signal.SIGTERM)
         stdout, stderr = run.communicate(timeout=WAIT_SECONDS)
         there = {name: (out / name).read_bytes() for name in expected if (out / name).exists()}
