@@ -63,6 +63,13 @@ lazy val sparkmerge = (project in file("jvm"))
         // Only for the tests to write Avro parts with Spark's writer, as a user's session with it would.
         ("org.apache.spark" %% "spark-avro" % sparkAvroFor(line) % Test).intransitive(),
         "org.scalatest" %% "scalatest" % "3.2.19" % Test
+      ) ++ (
+        // Google's GCS connector, as Dataproc has it (shaded: it brings its own Google clients), for the tests that
+        // compose on a GCS server on loopback; a cluster has its own, never bundled. Spark 4's line only: the
+        // connector on Maven Central here (4.x) needs Hadoop 3.4's classes, and Spark 3.5 ships Hadoop 3.3.
+        if (line == "2.13")
+          Seq(("com.google.cloud.bigdataoss" % "gcs-connector" % "4.0.4" % Test).classifier("shaded").intransitive())
+        else Nil
       )
     },
     Test / fork := true,

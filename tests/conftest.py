@@ -37,8 +37,12 @@ def spark() -> Iterator[SparkSession]:
         .config("spark.driver.memory", "1g")
         .config("spark.sql.session.timeZone", "UTC")
         # S3A on the driver's own classpath, as a cluster has it: the S3 tests reach a loopback server through it.
-        # Spark's external Avro module too, as a session started with it has it (tests/test_avro.py).
-        .config("spark.driver.extraClassPath", ":".join(s3a_jars() + test_classpath_jars("/spark-avro_")))
+        # Spark's external Avro module too, as a session started with it has it (tests/test_avro.py), and Google's
+        # GCS connector, as Dataproc's sessions have it (tests/test_gcs.py).
+        .config(
+            "spark.driver.extraClassPath",
+            ":".join(s3a_jars() + test_classpath_jars("/spark-avro_", "/gcs-connector-")),
+        )
     )
     session = sparkmerge.configure(builder).getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
@@ -263,3 +267,69 @@ def s3(spark: SparkSession) -> Iterator[S3]:
         for key, value in s3_server.s3a_settings(endpoint).items():
             conf.set(key, value)
         yield S3(endpoint)
+
+
+class Gcs:
+    """The loopback GCS server, read and listed through its JSON API, as a user would check what a merge left
+    there."""
+
+    bucket = "sparkmerge-py"
+
+    def __init__(self, endpoint: str) -> None:
+        self.endpoint = endpoint
+
+    def url(self, name: str) -> str:
+        return f"gs://{self.bucket}/{name}"
+
+    def _object(self, name: str) -> str:
+        from urllib.parse import quote
+
+        return f"{self.endpoint}/storage/v1/b/{self.bucket}/o/{quote(name, safe='')}"
+
+    def put(self, name: str, data: bytes) -> None:
+        from urllib.parse import quote
+        from urllib.request import Request, urlopen
+
+        address = f"{self.endpoint}/upload/storage/v1/b/{self.bucket}/o?uploadType=media&name={quote(name)}"
+        with urlopen(Request(address, data=data, method="POST"), timeout=60) as answer:
+            answer.read()
+
+    def get(self, name: str) -> bytes:
+        from urllib.request import urlopen
+
+        with urlopen(f"{self._object(name)}?alt=media", timeout=60) as answer:
+            return bytes(answer.read())
+
+    def delete(self, name: str) -> None:
+        from urllib.request import Request, urlopen
+
+        with urlopen(Request(self._object(name), method="DELETE"), timeout=60) as answer:
+            answer.read()
+
+    def names(self, prefix: str) -> list[str]:
+        import json
+        from urllib.parse import quote
+        from urllib.request import urlopen
+
+        found: list[str] = []
+        token = ""
+        for _ in range(1000):  # pages of 1,000: more than any test makes
+            address = f"{self.endpoint}/storage/v1/b/{self.bucket}/o?prefix={quote(prefix)}&maxResults=1000"
+            with urlopen(address + (f"&pageToken={quote(token)}" if token else ""), timeout=60) as answer:
+                page = json.loads(answer.read())
+            found += [item["name"] for item in page.get("items", [])]
+            token = page.get("nextPageToken", "")
+            if not token:
+                break
+        return sorted(found)
+
+
+@pytest.fixture(scope="session")
+def gcs(spark: SparkSession) -> Iterator[Gcs]:
+    import gcs_server  # from dev/, on the path above
+
+    with gcs_server.running(Gcs.bucket) as endpoint:
+        conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+        for key, value in gcs_server.connector_settings(endpoint).items():
+            conf.set(key, value)
+        yield Gcs(endpoint)

@@ -49,5 +49,9 @@ object Settings {
     "S3: the largest part the store copies; a longer range is copied as several (10 MiB to 5 GiB)"
   )
 
-  val All: Seq[Setting] = Seq(CopyAhead, MergeThreads, ExecutorMergesFrom, S3Threads, S3UploadPartSize, S3MaxPartSize)
+  val GcsThreads: Setting =
+    Setting("sparkmerge.gcs.threads", "8", Hadoop, "GCS: the composes of one merge under way at once")
+
+  val All: Seq[Setting] =
+    Seq(CopyAhead, MergeThreads, ExecutorMergesFrom, S3Threads, S3UploadPartSize, S3MaxPartSize, GcsThreads)
 }

@@ -15,16 +15,19 @@ private[sparkmerge] final class LineEnds(plan: MergePlan) {
 
   def added: Int = count
 
+  /** Whether bytes follow piece `index`, whose last byte written was `last` (-1: it wrote none). */
+  def breakAfter(index: Int, piece: Piece, last: Int): Boolean =
+    plan.lineBreaks.exists { breaks =>
+      index < lastWithData && last >= 0 && plan.codec == Codec.Plain && piece.files > 0 && last != breaks.bytes.last
+    }
+
   /** The bytes to write after piece `index`, whose last byte written was `last` (-1: it wrote none). */
   def after(index: Int, piece: Piece, last: Int): Array[Byte] =
     plan.lineBreaks match {
-      case Some(breaks) if index < lastWithData && last >= 0 && plan.codec == Codec.Plain && piece.files > 0 =>
-        val separator = breaks.bytes
-        if (last == separator.last) Array.emptyByteArray
-        else if (breaks.add) {
-          count += 1
-          separator
-        } else throw breaks.refusal(piece.path)
+      case Some(breaks) if breakAfter(index, piece, last) =>
+        if (!breaks.add) throw breaks.refusal(piece.path)
+        count += 1
+        breaks.bytes
       case _ => Array.emptyByteArray
     }
 }

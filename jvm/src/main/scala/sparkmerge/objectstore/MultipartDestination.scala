@@ -7,7 +7,7 @@ import org.apache.hadoop.fs.{FileSystem, Path}
 import org.slf4j.LoggerFactory
 
 import sparkmerge.{FirstLine, MergeProgress}
-import sparkmerge.plan.MergePlan
+import sparkmerge.plan.{MergePlan, Piece}
 import sparkmerge.publish.{Destination, HiddenFiles, Leftovers, Publisher, ShutdownCleanup, Staged}
 
 /**
@@ -33,7 +33,7 @@ private[sparkmerge] final class MultipartDestination(
 
   override def objectStore: Boolean = true
 
-  override def whyNotInStore(source: FileSystem): Option[String] = {
+  override def whyNotInStore(source: FileSystem, pieces: Seq[Piece]): Option[String] = {
     val uri = source.getUri
     if (uri.getScheme == "s3a" && uri.getAuthority == store.bucket) None
     else Some(s"the parts are in $uri, not in the target's bucket ${store.bucket}: their bytes go through this JVM")

@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory
 
 import sparkmerge.{FirstLine, MergeProgress}
 import sparkmerge.copy.StreamCopy
-import sparkmerge.plan.MergePlan
+import sparkmerge.plan.{MergePlan, Piece}
 import sparkmerge.publish.{Destination, Publisher, Staged}
 
 /**
@@ -24,7 +24,7 @@ private[sparkmerge] final class StreamingDestination(val target: Path, val fs: F
 
   override def objectStore: Boolean = true
 
-  override def whyNotInStore(source: FileSystem): Option[String] = Some(why)
+  override def whyNotInStore(source: FileSystem, pieces: Seq[Piece]): Option[String] = Some(why)
 
   def write(plan: MergePlan, source: FileSystem, bufferBytes: Int, progress: MergeProgress): Staged = {
     // Overwrite here only lets the stream be opened: whether the target may be replaced is decided on publish.

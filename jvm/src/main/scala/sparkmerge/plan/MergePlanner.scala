@@ -77,7 +77,7 @@ private[sparkmerge] object MergePlanner {
     val allWhole = pieces.forall(_.isInstanceOf[Piece.Whole])
     val breaks = if (codec == Codec.Plain) request.lineBreaks else None
     // On an object store there is no concat and nothing to consume: the store copies the parts, or this JVM does.
-    if (destination.objectStore) destination.whyNotInStore(request.fs) match {
+    if (destination.objectStore) destination.whyNotInStore(request.fs, pieces) match {
       case None =>
         MergePlan(target, pieces, Strategy.ServerSide, codec, files, "the parts are in the target's bucket", breaks)
       case Some(reason) => MergePlan(target, pieces, Strategy.Copy, codec, files, reason, breaks)

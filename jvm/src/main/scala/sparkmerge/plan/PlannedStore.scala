@@ -15,8 +15,9 @@ private[sparkmerge] trait PlannedStore {
   def objectStore: Boolean = false
 
   /**
-   * Why the store cannot build the target from the parts (read through `source`) itself, or None where it can
-   * (S3's multipart copy). No file system but S3 does.
+   * Why the store cannot build the target from the `pieces` (read through `source`) itself, or None where it can
+   * (S3's multipart copy, GCS's compose). No other file system does.
    */
-  def whyNotInStore(source: FileSystem): Option[String] = Some(s"${target.toUri.getScheme} copies nothing itself")
+  def whyNotInStore(source: FileSystem, pieces: Seq[Piece]): Option[String] =
+    Some(s"${target.toUri.getScheme} copies nothing itself")
 }

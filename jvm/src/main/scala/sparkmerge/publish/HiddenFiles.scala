@@ -47,7 +47,10 @@ private[sparkmerge] object HiddenFiles {
     /** The byte-order mark a merge asked for with `bom` puts first ([[sparkmerge.plan.MarkPieces]]). */
     case object Mark extends Kind("mark", directory = false)
 
-    val all: Seq[Kind] = Seq(Copy, Work, Probe, Upload, Claim, Footer, Mark)
+    /** An object the store composes the target from: bytes this JVM gathered, or a composite of a tree's level. */
+    case object Piece extends Kind("piece", directory = false)
+
+    val all: Seq[Kind] = Seq(Copy, Work, Probe, Upload, Claim, Footer, Mark, Piece)
 
     def of(suffix: String): Option[Kind] = all.find(_.suffix == suffix)
   }
