@@ -90,8 +90,11 @@ mini-hdfs-stop:
 
 # `make demo HDFS=1` writes to a mini HDFS, started for it and stopped after: the merge is an HDFS concat.
 # `make demo S3=1` writes to a loopback S3 server through S3A, started and stopped by the demo: server-side.
-demo: build $(if $(filter 1,$(HDFS) $(S3)),$(TEST_CLASSPATH))
-ifeq ($(S3),1)
+# `make demo GCS=1` writes to a loopback GCS server through Google's connector (Spark 4): the store composes.
+demo: build $(if $(filter 1,$(HDFS) $(S3) $(GCS)),$(TEST_CLASSPATH))
+ifeq ($(GCS),1)
+	$(VENV)/bin/python demo/recommendations.py --gcs $(DEMO_ARGS)
+else ifeq ($(S3),1)
 	$(VENV)/bin/python demo/recommendations.py --s3 $(DEMO_ARGS)
 else ifeq ($(HDFS),1)
 	uri=$$(dev/mini-hdfs start) && trap 'dev/mini-hdfs stop' EXIT && \

@@ -9,6 +9,7 @@ sparkmerge.write_single, and shows what came out::
     python demo/recommendations.py --users 20000 --top-n 5 --out /tmp/recs.csv
     python demo/recommendations.py --out hdfs://127.0.0.1:9000/exports/recs.csv   # make demo HDFS=1
     python demo/recommendations.py --s3              # make demo S3=1: a loopback S3 server, through S3A
+    python demo/recommendations.py --gcs             # make demo GCS=1: a loopback GCS server, Google's connector
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="write to a loopback S3 server (moto's, started here and stopped after) through S3A",
     )
+    parser.add_argument(
+        "--gcs",
+        action="store_true",
+        help="write to a loopback GCS server (started here and stopped after) through Google's GCS connector",
+    )
     parser.add_argument("--head", type=int, default=8, help="lines of the file to print (default 8)")
     args = parser.parse_args()
     if args.users < 1 or args.top_n < 1 or args.partitions < 1:
@@ -80,10 +86,13 @@ def main() -> None:
     args = parse_args()
     logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("sparkmerge").setLevel(logging.INFO)
-    if not args.s3:
+    if not args.s3 and not args.gcs:
         run(args, SparkSession.builder)
         return
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "dev"))
+    if args.gcs:
+        run_on_gcs(args)
+        return
     import s3_server
 
     with s3_server.running("sparkmerge-demo") as endpoint:
@@ -93,6 +102,21 @@ def main() -> None:
         if args.out == DEFAULT_OUT:
             args.out = "s3a://sparkmerge-demo/exports/recommendations.csv"
         print(f"S3 server (moto) on {endpoint}, reached through S3A")
+        run(args, builder)
+
+
+def run_on_gcs(args: argparse.Namespace) -> None:
+    import gcs_server
+    import s3_server
+
+    with gcs_server.running("sparkmerge-demo") as endpoint:
+        connector = s3_server.test_classpath_jars("/gcs-connector-")
+        builder = SparkSession.builder.config("spark.driver.extraClassPath", ":".join(connector))
+        for key, value in gcs_server.connector_settings(endpoint).items():
+            builder = builder.config(f"spark.hadoop.{key}", value)
+        if args.out == DEFAULT_OUT:
+            args.out = "gs://sparkmerge-demo/exports/recommendations.csv"
+        print(f"GCS server (fake-gcs-server, dev/gcs-server) on {endpoint}, reached through Google's connector")
         run(args, builder)
 
 

@@ -82,7 +82,7 @@ def test_70_parts_are_composed_by_the_store_in_a_tree_in_order(
     assert gcs.get(f"{prefix}/out.csv") == b"".join(parts)
     assert result.strategy == "server-side"
     # 32 + 32 + 6 into three objects, then those three into the target.
-    assert "the store composed 70 parts in 4 calls" in result.reason, result.reason
+    assert "the store composed 70 objects in 4 calls" in result.reason, result.reason
     assert "went through this JVM" not in result.reason
     assert gcs.names(f"{prefix}/") == sorted(
         [f"{prefix}/out.csv"] + [f"{prefix}/src/part-{i}.csv" for i in range(70)]
@@ -291,3 +291,38 @@ def test_a_killed_drivers_hidden_objects_go_with_clean_and_with_the_next_merge(
     assert gcs.get(target) == b"".join(parts)
     assert gcs.names(f"{prefix}/") == [target]
     assert "went through this JVM" in result.reason
+
+
+def test_more_parts_than_an_object_holds_components_gather_the_smallest(
+    spark: SparkSession, gcs: Gcs, prefix: str
+) -> None:
+    # 1,100 parts, the first 100 small: an object holds at most 1,024 components (the server refuses more), so
+    # the smallest are read and uploaded here as one run, and the rest composed.
+    parts = [rows(i, 1) if i < 100 else rows(i * 1000, 40) for i in range(1100)]
+    for i, data in enumerate(parts):
+        gcs.put(f"{prefix}/src/part-{i:05d}", data)
+
+    result = sparkmerge.merge(spark, gcs.url(f"{prefix}/src"), gcs.url(f"{prefix}/out.csv"))
+
+    assert gcs.get(f"{prefix}/out.csv") == b"".join(parts)
+    assert result.strategy == "server-side"
+    assert "the store composed 1023 objects" in result.reason, result.reason
+    assert "0.0 MiB went through this JVM" in result.reason, result.reason
+    assert hidden(gcs, prefix) == []
+
+
+def test_one_parquet_file_from_parts_composed_with_a_footer_last(
+    spark: SparkSession, gcs: Gcs, prefix: str, tmp_path: Path
+) -> None:
+    import pyarrow.parquet as pq
+
+    df = spark.range(0, 30_000, numPartitions=3).selectExpr("id", "CAST(id % 7 AS STRING) AS kind")
+    result = sparkmerge.write_single(df, gcs.url(f"{prefix}/out.parquet"), "parquet")
+
+    (tmp_path / "out.parquet").write_bytes(gcs.get(f"{prefix}/out.parquet"))
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert table.column("id").to_pylist() == list(range(30_000))
+    assert pq.ParquetFile(tmp_path / "out.parquet").metadata.num_row_groups == 3
+    assert result.strategy == "server-side"
+    assert "went through this JVM" not in result.reason, result.reason
+    assert gcs.names(f"{prefix}/") == [f"{prefix}/out.parquet"]

@@ -165,7 +165,7 @@ private[sparkmerge] final class ComposeDestination(
       val gathered =
         if (built.gathered == 0) ""
         else f"; ${built.gathered / 1048576.0}%.1f MiB went through this JVM"
-      s"the store composed ${built.composed} parts in $calls calls$gathered"
+      s"the store composed ${built.composed} objects in $calls calls$gathered"
     }
   }
 
