@@ -116,7 +116,9 @@ def run_on_gcs(args: argparse.Namespace) -> None:
             builder = builder.config(f"spark.hadoop.{key}", value)
         if args.out == DEFAULT_OUT:
             args.out = "gs://sparkmerge-demo/exports/recommendations.csv"
-        print(f"GCS server (fake-gcs-server, dev/gcs-server) on {endpoint}, reached through Google's connector")
+        print(
+            f"GCS server (fake-gcs-server, dev/gcs-server) on {endpoint}, reached through Google's connector"
+        )
         run(args, builder)
 
 
