@@ -326,3 +326,36 @@ def test_one_parquet_file_from_parts_composed_with_a_footer_last(
     assert result.strategy == "server-side"
     assert "went through this JVM" not in result.reason, result.reason
     assert gcs.names(f"{prefix}/") == [f"{prefix}/out.parquet"]
+
+
+def test_write_single_per_value_to_gcs_is_the_local_files_byte_for_byte(
+    spark: SparkSession, gcs: Gcs, prefix: str, tmp_path: Path
+) -> None:
+    df = spark.range(0, 30_000, numPartitions=3).selectExpr(
+        "id", "id % 3 AS k", "sha2(CAST(id AS STRING), 256) AS h"
+    )
+    results = sparkmerge.write_single(df, gcs.url(f"{prefix}/out/{{k}}.csv"), partition_by="k", header=True)
+    sparkmerge.write_single(df, str(tmp_path / "{k}.csv"), partition_by="k", header=True)
+
+    assert gcs.names(f"{prefix}/") == [f"{prefix}/out/{k}.csv" for k in range(3)]
+    for k in range(3):
+        assert gcs.get(f"{prefix}/out/{k}.csv") == (tmp_path / f"{k}.csv").read_bytes()
+    assert {r.strategy for r in results} == {"server-side"}
+
+
+def test_with_composes_turned_off_the_copy_goes_through_this_jvm_and_says_why(
+    spark: SparkSession, gcs: Gcs, prefix: str
+) -> None:
+    parts = [rows(i * 1000, 10) for i in range(3)]
+    for i, data in enumerate(parts):
+        gcs.put(f"{prefix}/src/part-{i:05d}", data)
+    conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+    conf.set("sparkmerge.gcs.server-side", "false")
+    try:
+        result = sparkmerge.merge(spark, gcs.url(f"{prefix}/src"), gcs.url(f"{prefix}/out.csv"))
+    finally:
+        conf.unset("sparkmerge.gcs.server-side")
+    assert gcs.get(f"{prefix}/out.csv") == b"".join(parts)
+    assert result.strategy == "copy"
+    assert "the store's own composes are turned off (sparkmerge.gcs.server-side=false)" in result.reason
+    assert hidden(gcs, prefix) == []

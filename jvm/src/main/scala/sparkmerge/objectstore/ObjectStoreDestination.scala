@@ -22,5 +22,5 @@ private[sparkmerge] object ObjectStoreDestination {
 
   private def streaming(target: Path, fs: FileSystem, why: String): Destination =
     if (fs.hasPathCapability(target, StreamingDestination.Abortable)) new StreamingDestination(target, fs, why)
-    else new FileSystemDestination(target, fs)
+    else new FileSystemDestination(target, fs, Some(why))
 }

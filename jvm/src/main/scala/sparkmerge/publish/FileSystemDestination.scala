@@ -4,13 +4,24 @@ import org.apache.hadoop.fs.{FileAlreadyExistsException, FileSystem, FileUtil, O
 
 import sparkmerge.MergeProgress
 import sparkmerge.copy.Copied
-import sparkmerge.plan.MergePlan
+import sparkmerge.plan.{MergePlan, Piece}
 
-/** A target on any Hadoop file system that renames in place (HDFS, and others): written through its streams. */
-private[sparkmerge] final class FileSystemDestination(val target: Path, val fs: FileSystem)
-    extends RenamingDestination {
+/**
+ * A target on any Hadoop file system that renames in place (HDFS, and others): written through its streams. On an
+ * object store with no way of its own, `storeWhy` says why the store builds nothing itself.
+ */
+private[sparkmerge] final class FileSystemDestination(
+    val target: Path,
+    val fs: FileSystem,
+    storeWhy: Option[String] = None
+) extends RenamingDestination {
 
   def dataFs: FileSystem = fs
+
+  override def objectStore: Boolean = storeWhy.isDefined
+
+  override def whyNotInStore(source: FileSystem, pieces: Seq[Piece]): Option[String] =
+    storeWhy.orElse(super.whyNotInStore(source, pieces))
 
   protected def copy(
       plan: MergePlan,
