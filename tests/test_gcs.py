@@ -359,3 +359,20 @@ def test_with_composes_turned_off_the_copy_goes_through_this_jvm_and_says_why(
     assert result.strategy == "copy"
     assert "the store's own composes are turned off (sparkmerge.gcs.server-side=false)" in result.reason
     assert hidden(gcs, prefix) == []
+
+
+def test_delete_source_removes_the_parts_once_the_object_is_in_place(
+    spark: SparkSession, gcs: Gcs, prefix: str
+) -> None:
+    parts = [rows(i * 1000, 10) for i in range(40)]
+    for i, data in enumerate(parts):
+        gcs.put(f"{prefix}/src/part-{i:05d}", data)
+    gcs.put(f"{prefix}/src/_SUCCESS", b"")
+
+    result = sparkmerge.merge(
+        spark, gcs.url(f"{prefix}/src"), gcs.url(f"{prefix}/out.csv"), delete_source=True
+    )
+
+    assert gcs.get(f"{prefix}/out.csv") == b"".join(parts)
+    assert result.strategy == "server-side"
+    assert gcs.names(f"{prefix}/") == [f"{prefix}/out.csv"]

@@ -43,5 +43,6 @@ private[sparkmerge] object GcsStores {
     threads
   }
 
-  private def isConnector(c: Class[_]): Boolean = c != null && (c.getName == Connector || isConnector(c.getSuperclass))
+  /** Whether `c` is Google's connector, or a class of it. */
+  def isConnector(c: Class[_]): Boolean = c != null && (c.getName == Connector || isConnector(c.getSuperclass))
 }

@@ -48,7 +48,11 @@ private[sparkmerge] object PartFiles {
     if (!ObjectStores.is(fs)) fs.open(path, bufferBytes)
     else
       try {
-        val builder = fs
+        val reads = policy match {
+          case Random(_)  => GcsRandomReads.of(fs)
+          case Sequential => fs
+        }
+        val builder = reads
           .openFile(path)
           .opt("fs.option.openfile.read.policy", policy.name)
           .opt("fs.option.openfile.length", length.toString)

@@ -22,10 +22,16 @@ private[sparkmerge] object RealLocation {
   def of(fs: FileSystem, path: Path): RealLocation = DataFileSystem.of(fs) match {
     case local: RawLocalFileSystem => RealLocation("file", realLocal(local.pathToFile(path).toPath))
     case _                         =>
-      // The delegation-token service: the NameNode's address as an IP and port, or an HA nameservice's name.
-      val store = Option(fs.getCanonicalServiceName).getOrElse(Option(fs.getUri.getAuthority).getOrElse(""))
+      val authority = Option(fs.getUri.getAuthority).getOrElse("")
+      // HDFS's delegation-token service: the NameNode's address as an IP and port, or an HA nameservice's name.
+      // Elsewhere the authority (a bucket, a container and account): Hadoop's default service name looks the
+      // host up, which a connector behind a private endpoint or a proxy never does, and may not resolve.
+      val store =
+        if (HdfsSchemes(fs.getUri.getScheme)) Option(fs.getCanonicalServiceName).getOrElse(authority) else authority
       RealLocation(s"${fs.getUri.getScheme}://$store", realRemote(fs, fs.makeQualified(path)))
   }
+
+  private val HdfsSchemes = Set("hdfs", "webhdfs", "swebhdfs")
 
   /** The deepest part of the path that exists, with its links resolved, and the rest of the path after it. */
   private def realLocal(path: NioPath): String = {
