@@ -27,7 +27,7 @@ TEST_SOURCES := $(shell find jvm/src/test -name '*.scala')
 export PIP_CACHE_DIR := $(CURDIR)/.cache/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build dist demo test test-jvm test-python test-python35 test-wheel lint format clean mini-hdfs mini-hdfs-stop bench bench-s3 bench-connect bench-partitions bench-formats
+.PHONY: build dist demo test test-jvm test-python test-python35 test-wheel lint format clean mini-hdfs mini-hdfs-stop bench bench-s3 bench-gcs bench-connect bench-partitions bench-formats
 
 build: $(PACKAGED_JARS) $(VENV)/.installed
 
@@ -152,6 +152,12 @@ bench-formats: build $(TEST_CLASSPATH)
 bench-s3: build $(TEST_CLASSPATH)
 	$(VENV)/bin/pip install -q -r bench/requirements.txt
 	$(VENV)/bin/python bench/s3.py $(BENCH_ARGS)
+
+# GCS on the loopback server (dev/gcs-server) through Google's connector: the store's composes against the copy
+# through the JVM, write_single against coalesce(1), and the bytes through the driver (bench/results/gcs-fake.md).
+bench-gcs: build $(TEST_CLASSPATH)
+	$(VENV)/bin/pip install -q -r bench/requirements.txt
+	$(VENV)/bin/python bench/gcs.py $(BENCH_ARGS)
 
 # scalafmt, the Scala compiler's lint (build.sbt makes its warnings errors), ruff and mypy (strict, on the
 # package; its settings in pyproject.toml): CI fails on any of them; `make format` fixes what scalafmt and ruff find.

@@ -12,26 +12,33 @@ import sparkmerge.objectstore.GcsStores
  * Google's GCS connector takes no read policy per file: what an open fetches is its file system's setting, by
  * default a stream to the object's end, which its HTTP client reads to the end on close. A magic number or a
  * header of each part would cost the whole part. So small reads go through a second instance of the connector
- * of the same bucket and user, set for bounded ranges of a few KiB: one per JVM, for as long as it runs.
+ * of the same bucket and user, set for bounded ranges of about the bytes read (a power of two, 1 KiB at least):
+ * one per range size, per JVM, for as long as it runs.
  */
 private[sparkmerge] object GcsRandomReads {
 
-  /** The smallest range a random read asks the store for: a header record fits, a part does not. */
-  val RangeBytes: Int = 16 << 10
+  private val SmallestRange = 1 << 10
 
-  private val twins = new ConcurrentHashMap[(java.net.URI, String), FileSystem]()
+  private val twins = new ConcurrentHashMap[(java.net.URI, String, Int), FileSystem]()
 
-  /** The file system for small reads of `fs`'s objects: its twin where `fs` is Google's connector, else itself. */
-  def of(fs: FileSystem): FileSystem =
+  /**
+   * The file system for reads of `bytes` at a time of `fs`'s objects: a twin where `fs` is Google's connector,
+   * else `fs` itself.
+   */
+  def of(fs: FileSystem, bytes: Int): FileSystem =
     if (!GcsStores.isConnector(fs.getClass)) fs
-    else
+    else {
+      val range = Integer.highestOneBit(math.max(bytes, SmallestRange) - 1) << 1
       twins.computeIfAbsent(
-        (fs.getUri, UserGroupInformation.getCurrentUser.getUserName),
+        (fs.getUri, UserGroupInformation.getCurrentUser.getUserName, range),
         _ => {
           val conf = new Configuration(fs.getConf)
           conf.set("fs.gs.inputstream.fadvise", "RANDOM")
-          conf.setLong("fs.gs.inputstream.min.range.request.size", RangeBytes.toLong)
+          conf.setLong("fs.gs.inputstream.min.range.request.size", range.toLong)
+          // The listing has just seen the part: no request of its own to ask again before each read.
+          conf.setBoolean("fs.gs.inputstream.fast.fail.on.not.found.enable", false)
           FileSystem.newInstance(fs.getUri, conf)
         }
       )
+    }
 }

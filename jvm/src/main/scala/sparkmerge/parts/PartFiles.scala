@@ -49,8 +49,8 @@ private[sparkmerge] object PartFiles {
     else
       try {
         val reads = policy match {
-          case Random(_)  => GcsRandomReads.of(fs)
-          case Sequential => fs
+          case Random(bytes) => GcsRandomReads.of(fs, bytes)
+          case Sequential    => fs
         }
         val builder = reads
           .openFile(path)
