@@ -27,7 +27,7 @@ TEST_SOURCES := $(shell find jvm/src/test -name '*.scala')
 export PIP_CACHE_DIR := $(CURDIR)/.cache/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build dist demo test test-jvm test-python test-python35 test-wheel lint format clean mini-hdfs mini-hdfs-stop bench bench-s3 bench-gcs bench-connect bench-partitions bench-formats
+.PHONY: build dist demo test test-jvm test-python test-python35 test-python-lines test-wheel lint format clean mini-hdfs mini-hdfs-stop bench bench-s3 bench-gcs bench-azure bench-connect bench-partitions bench-formats
 
 build: $(PACKAGED_JARS) $(VENV)/.installed
 
@@ -91,9 +91,12 @@ mini-hdfs-stop:
 # `make demo HDFS=1` writes to a mini HDFS, started for it and stopped after: the merge is an HDFS concat.
 # `make demo S3=1` writes to a loopback S3 server through S3A, started and stopped by the demo: server-side.
 # `make demo GCS=1` writes to a loopback GCS server through Google's connector (Spark 4): the store composes.
-demo: build $(if $(filter 1,$(HDFS) $(S3) $(GCS)),$(TEST_CLASSPATH))
+# `make demo AZURE=1` writes to Azurite through Hadoop's ABFS connector (Spark 4): the store stages the blocks.
+demo: build $(if $(filter 1,$(HDFS) $(S3) $(GCS) $(AZURE)),$(TEST_CLASSPATH))
 ifeq ($(GCS),1)
 	$(VENV)/bin/python demo/recommendations.py --gcs $(DEMO_ARGS)
+else ifeq ($(AZURE),1)
+	$(VENV)/bin/python demo/recommendations.py --azure $(DEMO_ARGS)
 else ifeq ($(S3),1)
 	$(VENV)/bin/python demo/recommendations.py --s3 $(DEMO_ARGS)
 else ifeq ($(HDFS),1)
@@ -104,7 +107,7 @@ else
 	$(VENV)/bin/python demo/recommendations.py $(DEMO_ARGS)
 endif
 
-test: test-jvm test-python test-python35 test-wheel
+test: test-jvm test-python-lines test-wheel
 
 # The ScalaTest suites on both lines: each against its own Spark and Hadoop (MiniDFSCluster included).
 test-jvm: $(VENV)/.installed
@@ -115,6 +118,17 @@ test-python: build $(TEST_CLASSPATH)
 
 test-python35: build $(VENV35)/.installed $(TEST_CLASSPATH) $(TEST_CLASSPATH_212)
 	$(VENV35)/bin/python -m pytest tests
+
+# Both lines' suites at once: each leaves the machine's cores idle most of its time (JVMs starting, servers and
+# drills waiting), so together they take little more than the longer one. Spark 3.5's report follows Spark 4's.
+test-python-lines: build $(VENV35)/.installed $(TEST_CLASSPATH) $(TEST_CLASSPATH_212)
+	@log=$$(mktemp) && \
+	  { $(VENV35)/bin/python -m pytest tests -p no:cacheprovider --basetemp=$(CURDIR)/.cache/pytest-spark35 \
+	      >$$log 2>&1 & } && line35=$$! && \
+	  { $(VENV)/bin/python -m pytest tests; line4=$$?; } ; \
+	  wait $$line35; line35=$$?; \
+	  echo "== the suite on Spark 3.5 ==" && cat $$log && rm -f $$log && \
+	  echo "pytest exit codes: Spark 4 $$line4, Spark 3.5 $$line35" && test $$line4 -eq 0 -a $$line35 -eq 0
 
 # The built wheel in a clean virtual environment per Spark line (pyspark from pip's cache), run by plain python.
 test-wheel: $(WHEEL)
@@ -158,6 +172,12 @@ bench-s3: build $(TEST_CLASSPATH)
 bench-gcs: build $(TEST_CLASSPATH)
 	$(VENV)/bin/pip install -q -r bench/requirements.txt
 	$(VENV)/bin/python bench/gcs.py $(BENCH_ARGS)
+
+# Azure on Azurite through Hadoop's ABFS connector: the blocks the store stages from the parts against the copy
+# through the JVM, write_single against coalesce(1), and the bytes through the driver (bench/results/azurite.md).
+bench-azure: build $(TEST_CLASSPATH)
+	$(VENV)/bin/pip install -q -r bench/requirements.txt
+	$(VENV)/bin/python bench/azure.py $(BENCH_ARGS)
 
 # scalafmt, the Scala compiler's lint (build.sbt makes its warnings errors), ruff and mypy (strict, on the
 # package; its settings in pyproject.toml): CI fails on any of them; `make format` fixes what scalafmt and ruff find.

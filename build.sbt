@@ -64,6 +64,16 @@ lazy val sparkmerge = (project in file("jvm"))
         ("org.apache.spark" %% "spark-avro" % sparkAvroFor(line) % Test).intransitive(),
         "org.scalatest" %% "scalatest" % "3.2.19" % Test
       ) ++ (
+        // Hadoop's ABFS connector, whose blob client the Azure store's staged blocks are written against; a cluster
+        // has its own, never bundled. 3.4.2, Spark 4.1's own Hadoop, and not 3.4.1 of Spark 4.0: it is the first
+        // with a blob client, and to speak to an account without a hierarchical namespace over the Blob endpoint,
+        // the only one Azurite (the tests' store on loopback) has. Intransitive: what it needs is in Spark's jars
+        // (Hadoop's shaded client, httpclient, Jackson); its other dependencies serve wasb://. Spark 3.5's Hadoop
+        // 3.3 has no blob client: that line copies instead.
+        if (line == "2.13")
+          Seq(("org.apache.hadoop" % "hadoop-azure" % "3.4.2" % Provided).intransitive())
+        else Nil
+      ) ++ (
         // Google's GCS connector, as Dataproc has it (shaded: it brings its own Google clients), for the tests that
         // compose on a GCS server on loopback; a cluster has its own, never bundled. Spark 4's line only: the
         // connector on Maven Central here (4.x) needs Hadoop 3.4's classes, and Spark 3.5 ships Hadoop 3.3.

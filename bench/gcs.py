@@ -19,14 +19,13 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import socket
 import statistics
 import sys
 import tempfile
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 from urllib.parse import quote
 from urllib.request import Request, urlopen
 
@@ -34,6 +33,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 import sparkmerge
 import session
+from relay import Relay
 from run import BYTES_PER_ROW, load_demo, machine
 from s3 import Store as S3Store
 from s3 import spark_ways, timed
@@ -47,81 +47,60 @@ from s3_server import test_classpath_jars  # noqa: E402
 BUCKET = "sparkmerge-bench"
 #: The bucket of the measured merges: the session's connector reaches it through the relay.
 WIRE = "sparkmerge-bench-wire"
-SERVER_SIDE = "sparkmerge.gcs.server-side"
-ROOT_URL = "fs.gs.storage.root.url"
-#: The connector's counters of the bytes its streams read and wrote, summed over every instance in this JVM.
-GLOBAL_COUNTERS = "GhfsStorageStatistics"
-COUNTERS = ("stream_read_bytes", "stream_write_bytes")
 WAYS = ("server-side", "copy")
-DOWNLOAD = b"GET /download/"
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+@dataclass(frozen=True)
+class Connector:
+    """A store's connector, as the parts of this bench that serve any store see it (bench/azure.py runs them on
+    Azure): a bucket's URI, the settings that send the connector to another endpoint, the setting that turns the
+    store's own copies off, the connector's counters, and the words the table says of them."""
+
+    #: A bucket's URI, without a slash after it.
+    root: Callable[[str], str]
+    #: The settings that send the connector to the endpoint given (``http://127.0.0.1:PORT``).
+    endpoint: Callable[[str], dict[str, str]]
+    #: The Hadoop setting that turns the store's own copies off, with "false".
+    server_side: str
+    #: The connector's counters among Hadoop's GlobalStorageStatistics, summed over every instance in this JVM:
+    #: their name there, and the names of the bytes its streams read and wrote.
+    statistics: str
+    counters: tuple[str, str]
+    #: What a request that reads an object's bytes begins with, on the relay's connections to ``bucket``.
+    download: Callable[[str], bytes]
+    #: The table's words: the URI scheme, the server and connector, why the server's figures are not the store's,
+    #: the store's own copies, what the counters count, and which merges the target is for.
+    scheme: str
+    server: str
+    caveat: str
+    copies: str
+    counted: str
+    target_for: str
+
+
+GCS = Connector(
+    root=lambda bucket: f"gs://{bucket}",
+    endpoint=lambda url: {"fs.gs.storage.root.url": url},
+    server_side="sparkmerge.gcs.server-side",
+    statistics="GhfsStorageStatistics",
+    counters=("stream_read_bytes", "stream_write_bytes"),
+    download=lambda bucket: b"GET /download/",
+    scheme="gs://",
+    server="dev/gcs-server (fake-gcs-server) on 127.0.0.1 through Google's GCS connector",
+    caveat="A loopback server is not GCS: on GCS a compose copies no bytes and takes about the same time whatever "
+    "the size, while this fake reads and writes every byte of it, on the same 2 cores and disk as Spark.",
+    copies="composes",
+    counted="its streams' bytes read + written",
+    target_for="where no header is dropped",
+)
+
+
+def parse_args(doc: str | None) -> argparse.Namespace:
+    """The bench's options; its description, the first paragraph of ``doc``."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
     parser.add_argument("--gb", type=float, default=1.0, help="size of the CSV (default 1 GiB)")
     parser.add_argument("--runs", type=int, default=2, help="runs per figure (default 2)")
     return parser.parse_args()
-
-
-class Relay:
-    """A TCP relay in front of the server that counts the bytes of every connection, each way. What a client
-    leaves unread when it drops a connection is counted too, as far as it left the server: on GCS those bytes
-    would have crossed the network to the driver all the same. Its own socket buffer towards the client is kept
-    small, so that it holds about what a direct connection would, not the megabytes Linux gives loopback. It also
-    counts the reads of objects' bytes (the JSON API's downloads) that pass through it."""
-
-    CHUNK = 256 * 1024
-
-    def __init__(self, endpoint: str) -> None:
-        self.server_port = int(endpoint.rsplit(":", 1)[1])
-        self.up = 0
-        self.down = 0
-        self.downloads = 0
-        self._lock = threading.Lock()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.endpoint = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def close(self) -> None:
-        self._listener.close()
-
-    def counts(self) -> tuple[int, int, int]:
-        with self._lock:
-            return self.up, self.down, self.downloads
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return
-            client.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.CHUNK)
-            server = socket.create_connection(("127.0.0.1", self.server_port))
-            threading.Thread(target=self._pipe, args=(client, server, True), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(server, client, False), daemon=True).start()
-
-    def _pipe(self, source: socket.socket, sink: socket.socket, up: bool) -> None:
-        buffer = bytearray(self.CHUNK)
-        view = memoryview(buffer)
-        try:
-            while n := source.recv_into(buffer):
-                with self._lock:
-                    if up:
-                        self.up += n
-                        # A request's first line comes at the start of a write of the client's: a GET has no body.
-                        self.downloads += n > len(DOWNLOAD) and buffer.startswith(DOWNLOAD)
-                    else:
-                        self.down += n
-                sink.sendall(view[:n])
-        except OSError:
-            pass
-        finally:
-            # A half close passes on as a half close: closing both ends at once cut answers short, which the
-            # connector retried (a compose retried finds its own object and fails the merge).
-            try:
-                sink.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
 
 
 class Store(S3Store):
@@ -130,65 +109,78 @@ class Store(S3Store):
     instance to every merge and task of the session, and the copies of its configuration that the engine makes
     (a second instance for small reads) name it too."""
 
-    def __init__(self, spark: SparkSession, bucket: str, endpoint: str | None = None) -> None:
+    def __init__(
+        self, spark: SparkSession, connector: Connector, bucket: str, endpoint: str | None = None
+    ) -> None:
         jvm = spark._jvm
         assert jvm is not None
         self.spark = spark
+        self.connector = connector
         self.bucket = bucket
         self.conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
         self._path = jvm.org.apache.hadoop.fs.Path
         own = self.conf
         if endpoint is not None:
             own = jvm.org.apache.hadoop.conf.Configuration(self.conf)
-            own.set(ROOT_URL, endpoint)
-        self.fs = self._path(f"gs://{bucket}/").getFileSystem(own)
+            for key, value in connector.endpoint(endpoint).items():
+                own.set(key, value)
+        self.fs = self._path(f"{connector.root(bucket)}/").getFileSystem(own)
 
     def url(self, key: str) -> str:
-        return f"gs://{self.bucket}/{key}"
+        return f"{self.connector.root(self.bucket)}/{key}"
 
 
-def counters(spark: SparkSession) -> dict[str, int]:
-    """The connector's counters of this JVM. Those a file system's getStorageStatistics() answers lag a step
-    behind (they had not yet counted the merge just done, in connector 4.0.4), and getIOStatistics() fails on
-    the fake's answers (a NullPointerException on "http_get_404"): the connector's global ones, then."""
+def counters(spark: SparkSession, connector: Connector) -> dict[str, int]:
+    """The connector's counters of this JVM. On GCS, those a file system's getStorageStatistics() answers lag a
+    step behind (they had not yet counted the merge just done, in connector 4.0.4), and getIOStatistics() fails
+    on the fake's answers (a NullPointerException on "http_get_404"): the connector's global ones, then."""
     jvm = spark._jvm
     assert jvm is not None
-    found = jvm.org.apache.hadoop.fs.GlobalStorageStatistics.INSTANCE.get(GLOBAL_COUNTERS)
-    return {name: int(found.getLong(name)) if found is not None else 0 for name in COUNTERS}
+    found = jvm.org.apache.hadoop.fs.GlobalStorageStatistics.INSTANCE.get(connector.statistics)
+    return {name: int(found.getLong(name)) if found is not None else 0 for name in connector.counters}
 
 
-def upload_parts(df: DataFrame, endpoint: str, key: str, buckets: tuple[str, ...]) -> None:
+#: Uploads an object: its bucket, its name and its bytes.
+Upload = Callable[[str, str, bytes], None]
+
+
+def gcs_upload(endpoint: str) -> Upload:
+    """One object in one call of the JSON API."""
+
+    def upload(bucket: str, name: str, data: bytes) -> None:
+        address = f"{endpoint}/upload/storage/v1/b/{bucket}/o?uploadType=media&name={quote(name)}"
+        with urlopen(Request(address, data=data, method="POST"), timeout=600) as answer:
+            answer.read()
+
+    return upload
+
+
+def upload_parts(df: DataFrame, upload: Upload, key: str, buckets: tuple[str, ...]) -> None:
     """The parts of Spark's parallel write of ``df``, under ``key`` in each of ``buckets``: written to local disk,
     then uploaded as they are, one call each. Spark's own write to gs:// renames every part twice, which the fake
     does by copying it, and took 4 minutes for 1,000 parts of a quarter GiB in all: most of a run's budget, spent
     on no figure."""
-    with tempfile.TemporaryDirectory(prefix="sparkmerge-bench-gcs-") as work:
+    with tempfile.TemporaryDirectory(prefix="sparkmerge-bench-parts-") as work:
         local = Path(work) / key
         df.write.csv(str(local))
         files = sorted(p for p in local.iterdir() if p.name.startswith("part-"))
-
-        def upload(job: tuple[str, Path]) -> None:
-            bucket, file = job
-            address = f"{endpoint}/upload/storage/v1/b/{bucket}/o?uploadType=media&name={quote(f'{key}/{file.name}')}"
-            with urlopen(Request(address, data=file.read_bytes(), method="POST"), timeout=600) as answer:
-                answer.read()
-
         with ThreadPoolExecutor(4) as pool:
-            list(pool.map(upload, [(bucket, file) for bucket in buckets for file in files]))
+            jobs = [(bucket, file) for bucket in buckets for file in files]
+            list(pool.map(lambda job: upload(job[0], f"{key}/{job[1].name}", job[1].read_bytes()), jobs))
 
 
-def moved(spark: SparkSession, relay: Relay, run: Any) -> tuple[Any, dict[str, int]]:
+def moved(spark: SparkSession, connector: Connector, relay: Relay, run: Any) -> tuple[Any, dict[str, int]]:
     """What ``run`` returns, and the bytes it moved: on the relay's connections and in the connector's counters."""
-    wire, counted = relay.counts(), counters(spark)
+    wire, counted = relay.counts(), counters(spark, connector)
     value = run()
-    after_wire, after = relay.counts(), counters(spark)
+    after_wire, after = relay.counts(), counters(spark, connector)
     found = {
         "wire_up": after_wire[0] - wire[0],
         "wire_down": after_wire[1] - wire[1],
         "downloads": after_wire[2] - wire[2],
-        **{name: after[name] - counted[name] for name in COUNTERS},
+        **{name: after[name] - counted[name] for name in connector.counters},
     }
-    if found["stream_read_bytes"] > 0 and found["downloads"] == 0:
+    if found[connector.counters[0]] > 0 and found["downloads"] == 0:
         raise RuntimeError(f"the connector read objects by some way around the relay: {found}")
     return value, found
 
@@ -204,13 +196,13 @@ def merges(spark: SparkSession, store: Store, parts: str, runs: int) -> dict[str
     for _ in range(runs):
         for way in WAYS:
             store.delete("merged.csv")
-            store.conf.set(SERVER_SIDE, "true" if way == "server-side" else "false")
+            store.conf.set(store.connector.server_side, "true" if way == "server-side" else "false")
             seconds, result[way] = timed(
                 lambda: sparkmerge.merge(spark, store.url(parts), store.url("merged.csv"))
             )
             times[way].append(seconds)
             print(f"  {parts}: {way} {seconds:.2f} s ({result[way].strategy}: {result[way].reason})")
-    store.conf.unset(SERVER_SIDE)
+    store.conf.unset(store.connector.server_side)
     store.delete("merged.csv")
     median = {way: statistics.median(t) for way, t in times.items()}
     return {
@@ -229,15 +221,18 @@ def measured_merges(spark: SparkSession, wire: Store, relay: Relay, parts: str) 
     found: dict[str, Any] = {}
     for way in WAYS:
         wire.delete("merged.csv")
-        wire.conf.set(SERVER_SIDE, "true" if way == "server-side" else "false")
+        wire.conf.set(wire.connector.server_side, "true" if way == "server-side" else "false")
         result, found[way] = moved(
-            spark, relay, lambda: sparkmerge.merge(spark, wire.url(parts), wire.url("merged.csv"))
+            spark,
+            wire.connector,
+            relay,
+            lambda: sparkmerge.merge(spark, wire.url(parts), wire.url("merged.csv")),
         )
         found[way].update(data=result.bytes, reason=result.reason)
         print(f"  {parts}, measured: {way} {found[way]}")
-    wire.conf.unset(SERVER_SIDE)
+    wire.conf.unset(wire.connector.server_side)
     wire.delete("merged.csv")
-    if found["copy"]["wire_up"] < found["copy"]["stream_write_bytes"]:
+    if found["copy"]["wire_up"] < found["copy"][wire.connector.counters[1]]:
         raise RuntimeError(f"the relay missed the merges' connections: {found}")
     return found
 
@@ -246,7 +241,10 @@ def measured_write_single(df: DataFrame, wire: Store, relay: Relay) -> dict[str,
     """write_single through the relay. In local[2] the tasks share this JVM and its connections with the driver:
     what they upload, the parts, is the object's length less its header (a few bytes), and is taken off."""
     result, found = moved(
-        wire.spark, relay, lambda: sparkmerge.write_single(df, wire.url("size.csv"), header=True)
+        wire.spark,
+        wire.connector,
+        relay,
+        lambda: sparkmerge.write_single(df, wire.url("size.csv"), header=True),
     )
     length = wire.length("size.csv")
     wire.delete("size.csv")
@@ -255,28 +253,28 @@ def measured_write_single(df: DataFrame, wire: Store, relay: Relay) -> dict[str,
     return found
 
 
-def through_driver(found: dict[str, Any], tasks: int = 0) -> dict[str, int]:
+def through_driver(found: dict[str, Any], connector: Connector, tasks: int = 0) -> dict[str, int]:
     """The bytes through the driver, on the wire and by the connector's counters, less ``tasks``: what Spark's
     tasks uploaded through the same JVM."""
     return {
         "wire": found["wire_up"] + found["wire_down"] - tasks,
-        "counters": sum(found[name] for name in COUNTERS) - tasks,
+        "counters": sum(found[name] for name in connector.counters) - tasks,
     }
 
 
-def table(results: dict[str, Any]) -> str:
+def table(results: dict[str, Any], connector: Connector) -> str:
     m = results["machine"]
     mib = results["mib"]
+    copies = connector.copies
     lines = [
-        f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB; Spark local[2]; dev/gcs-server "
-        f"(fake-gcs-server) on 127.0.0.1 through Google's GCS connector; median of {results['args']['runs']} runs.",
+        f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB; Spark local[2]; {connector.server}; "
+        f"median of {results['args']['runs']} runs.",
         "",
-        "A loopback server is not GCS: on GCS a compose copies no bytes and takes about the same time whatever the "
-        "size, while this fake reads and writes every byte of it, on the same 2 cores and disk as Spark.",
+        connector.caveat,
         "",
-        f"**Merging the parts of a parallel write, {mib:.0f} MiB** (target on gs://)",
+        f"**Merging the parts of a parallel write, {mib:.0f} MiB** (target on {connector.scheme})",
         "",
-        "| parts | composes s | copy through this JVM s | copy / composes | the reason says |",
+        f"| parts | {copies} s | copy through this JVM s | copy / {copies} | the reason says |",
         "|---:|---:|---:|---:|---|",
     ]
     for count, merge in results["merges"].items():
@@ -287,8 +285,7 @@ def table(results: dict[str, Any]) -> str:
     lines += [
         "",
         "**Bytes between the driver's JVM and the store**, one more merge of each, measured: on the connections "
-        "(a relay, up + down) and by the connector's counters (its streams' bytes read + written); as a share of "
-        "the data",
+        f"(a relay, up + down) and by the connector's counters ({connector.counted}); as a share of the data",
         "",
         "| what | on the connections, MiB | share | connector's counters, MiB | share "
         "| MiB through this JVM, as the reason says |",
@@ -302,7 +299,7 @@ def table(results: dict[str, Any]) -> str:
     ]
     measured.append(("write_single (header=True), less the parts its tasks uploaded", single, single["data"]))
     for label, found, tasks in measured:
-        driver = through_driver(found, tasks)
+        driver = through_driver(found, connector, tasks)
         said = reason_mib(found["reason"])
         lines.append(
             f"| {label} | {driver['wire'] / 2**20:.1f} | {driver['wire'] / found['data']:.1%}"
@@ -312,7 +309,7 @@ def table(results: dict[str, Any]) -> str:
     ways = results["spark"]["median"]
     lines += [
         "",
-        "**One CSV out of Spark, to gs://**",
+        f"**One CSV out of Spark, to {connector.scheme}**",
         "",
         "| how | seconds | vs coalesce(1) |",
         "|---|---:|---:|",
@@ -321,35 +318,74 @@ def table(results: dict[str, Any]) -> str:
         lines.append(f"| {way} | {seconds:.2f} | {ways['coalesce(1)'] / seconds:.2f}x |")
     lines += [
         "",
-        f"write_single's merge, the composes of its parts and its header: {single['merge_seconds']:.2f} s (its "
+        f"write_single's merge, the {copies} of its parts and its header: {single['merge_seconds']:.2f} s (its "
         f"measured run: {single['reason']}).",
     ]
     lines += [
         "",
-        "**Target: bytes through the driver <= 1% of the data, where no header is dropped**",
+        f"**Target: bytes through the driver <= 1% of the data, {connector.target_for}**",
         "",
         "| merge | on the connections | connector's counters | met (connections) |",
         "|---|---:|---:|:---:|",
     ]
     targets = [
-        (f"{int(c):,} parts, composes", m["bytes"]["server-side"], 0) for c, m in results["merges"].items()
+        (f"{int(c):,} parts, {copies}", m["bytes"]["server-side"], 0) for c, m in results["merges"].items()
     ]
     targets.append(("write_single (header=True)", single, single["data"]))
     for label, found, tasks in targets:
-        driver = through_driver(found, tasks)
+        driver = through_driver(found, connector, tasks)
         wire, counters = driver["wire"] / found["data"], driver["counters"] / found["data"]
         lines.append(f"| {label} | {wire:.2%} | {counters:.4%} | {'yes' if wire <= 0.01 else 'no'} |")
     return "\n".join(lines) + "\n"
 
 
+def measure(
+    spark: SparkSession, connector: Connector, relay: Relay, upload: Upload, args: Any
+) -> dict[str, Any]:
+    """Every figure of the bench, in two buckets of one server, BUCKET and WIRE, which the session reaches through
+    ``relay``: the merges of 32 and 1,000 parts, timed in BUCKET and measured in WIRE, then one CSV out of Spark,
+    write_single measured and every way timed. The session is stopped and the relay closed after, whatever
+    happened."""
+    try:
+        store = Store(spark, connector, BUCKET)
+        wire = Store(spark, connector, WIRE, relay.endpoint)
+        demo = load_demo()
+        top_n = 10
+        users = int(args.gb * 2**30 / BYTES_PER_ROW / top_n)
+        results: dict[str, Any] = {"merges": {}}
+        for partitions in (32, 1000):
+            parts = f"parts-{partitions}"
+            df = demo.recommendations(spark, users, top_n, partitions)
+            print(f"parts: {partitions} partitions of {users * top_n:,} rows, written by Spark, uploaded")
+            upload_parts(df, upload, parts, (BUCKET, WIRE))
+            measured = measured_merges(spark, wire, relay, parts)
+            results["merges"][str(partitions)] = {**merges(spark, store, parts, args.runs), "bytes": measured}
+            for bucket in (store, wire):
+                bucket.delete(parts)
+        df = demo.recommendations(spark, users, top_n, 32)
+        print(f"one CSV out of Spark, to {connector.scheme}")
+        results["write_single_bytes"] = measured_write_single(df, wire, relay)
+        results["spark"] = spark_ways(df, store, args.runs)
+        results["mib"] = results["write_single_bytes"]["data"] / 2**20
+        return results
+    finally:
+        spark.stop()
+        relay.close()
+
+
+def save(results: dict[str, Any], connector: Connector, name: str) -> None:
+    """The results as JSON and Markdown, in bench/results/<name>.*, and the table on stdout."""
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / f"{name}.md").write_text(table(results, connector))
+    print(table(results, connector))
+
+
 def main() -> None:
-    args = parse_args()
-    demo = load_demo()
-    top_n = 10
-    users = int(args.gb * 2**30 / BYTES_PER_ROW / top_n)
+    args = parse_args(__doc__)
     results: dict[str, Any] = {"machine": machine(), "args": vars(args)}
     with gcs_server.running(BUCKET, WIRE) as endpoint:
-        relay = Relay(endpoint)
+        relay = Relay(endpoint, GCS.download(WIRE))
         builder = session.builder("sparkmerge-bench-gcs").config(
             "spark.driver.extraClassPath", ":".join(test_classpath_jars("/gcs-connector-"))
         )
@@ -368,34 +404,8 @@ def main() -> None:
         for key, value in settings.items():
             builder = builder.config(f"spark.hadoop.{key}", value)
         spark = session.start(builder)
-        try:
-            store = Store(spark, BUCKET)
-            wire = Store(spark, WIRE, relay.endpoint)
-            results["merges"] = {}
-            for partitions in (32, 1000):
-                parts = f"parts-{partitions}"
-                df = demo.recommendations(spark, users, top_n, partitions)
-                print(f"parts: {partitions} partitions of {users * top_n:,} rows, written by Spark, uploaded")
-                upload_parts(df, endpoint, parts, (BUCKET, WIRE))
-                measured = measured_merges(spark, wire, relay, parts)
-                results["merges"][str(partitions)] = {
-                    **merges(spark, store, parts, args.runs),
-                    "bytes": measured,
-                }
-                for bucket in (store, wire):
-                    bucket.delete(parts)
-            df = demo.recommendations(spark, users, top_n, 32)
-            print("one CSV out of Spark, to gs://")
-            results["write_single_bytes"] = measured_write_single(df, wire, relay)
-            results["spark"] = spark_ways(df, store, args.runs)
-        finally:
-            spark.stop()
-            relay.close()
-    results["mib"] = results["write_single_bytes"]["data"] / 2**20
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "gcs-fake.json").write_text(json.dumps(results, indent=2) + "\n")
-    (RESULTS / "gcs-fake.md").write_text(table(results))
-    print(table(results))
+        results.update(measure(spark, GCS, relay, gcs_upload(endpoint), args))
+    save(results, GCS, "gcs-fake")
 
 
 if __name__ == "__main__":

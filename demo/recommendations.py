@@ -10,6 +10,7 @@ sparkmerge.write_single, and shows what came out::
     python demo/recommendations.py --out hdfs://127.0.0.1:9000/exports/recs.csv   # make demo HDFS=1
     python demo/recommendations.py --s3              # make demo S3=1: a loopback S3 server, through S3A
     python demo/recommendations.py --gcs             # make demo GCS=1: a loopback GCS server, Google's connector
+    python demo/recommendations.py --azure           # make demo AZURE=1: Azurite, Hadoop's ABFS connector
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import Callable, ContextManager
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -55,6 +57,12 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="write to a loopback GCS server (started here and stopped after) through Google's GCS connector",
     )
+    parser.add_argument(
+        "--azure",
+        action="store_true",
+        help="write to Azurite, Microsoft's Azure Storage emulator (started here and stopped after), through "
+        "Hadoop's ABFS connector (Spark 4)",
+    )
     parser.add_argument("--head", type=int, default=8, help="lines of the file to print (default 8)")
     args = parser.parse_args()
     if args.users < 1 or args.top_n < 1 or args.partitions < 1:
@@ -86,48 +94,78 @@ def main() -> None:
     args = parse_args()
     logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("sparkmerge").setLevel(logging.INFO)
-    if not args.s3 and not args.gcs:
+    if not args.s3 and not args.gcs and not args.azure:
         run(args, SparkSession.builder)
         return
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "dev"))
+    import s3_server
+
     if args.gcs:
-        run_on_gcs(args)
-        return
-    import s3_server
+        import gcs_server
 
-    with s3_server.running("sparkmerge-demo") as endpoint:
-        builder = SparkSession.builder.config("spark.driver.extraClassPath", ":".join(s3_server.s3a_jars()))
-        for key, value in s3_server.s3a_settings(endpoint).items():
-            builder = builder.config(f"spark.hadoop.{key}", value)
-        if args.out == DEFAULT_OUT:
-            args.out = "s3a://sparkmerge-demo/exports/recommendations.csv"
-        print(f"S3 server (moto) on {endpoint}, reached through S3A")
-        run(args, builder)
-
-
-def run_on_gcs(args: argparse.Namespace) -> None:
-    import gcs_server
-    import s3_server
-
-    with gcs_server.running("sparkmerge-demo") as endpoint:
         connector = s3_server.test_classpath_jars("/gcs-connector-")
-        builder = SparkSession.builder.config("spark.driver.extraClassPath", ":".join(connector))
-        for key, value in gcs_server.connector_settings(endpoint).items():
+        server = "GCS server (fake-gcs-server, dev/gcs-server) on {}, reached through Google's connector"
+        run_on_server(
+            args, gcs_server.running, connector, gcs_server.connector_settings, "gs://sparkmerge-demo", server
+        )
+    elif args.azure:
+        import azurite
+
+        connector = s3_server.test_classpath_jars("/hadoop-azure-")
+        server = (
+            f"Azure Blob Storage (Azurite {azurite.VERSION}) on {{}}, reached through Hadoop's ABFS connector"
+        )
+        root = f"abfs://sparkmerge-demo@{azurite.HOST}"
+        # hadoop-azure 3.4.2 logs an ERROR ("Failed to parse the date null") for every folder of a listing on
+        # Azurite, such as each task's folder of Spark's commit: noise here.
+        quiet = ("org.apache.hadoop.fs.azurebfs.utils.DateTimeUtils",)
+        run_on_server(args, azurite.running, connector, azurite.connector_settings, root, server, quiet)
+    else:
+        server = "S3 server (moto) on {}, reached through S3A"
+        run_on_server(
+            args,
+            s3_server.running,
+            s3_server.s3a_jars(),
+            s3_server.s3a_settings,
+            "s3a://sparkmerge-demo",
+            server,
+        )
+
+
+def run_on_server(
+    args: argparse.Namespace,
+    running: Callable[[str], ContextManager[str]],
+    jars: list[str],
+    settings: Callable[[str], dict[str, str]],
+    root: str,
+    server: str,
+    quiet: tuple[str, ...] = (),
+) -> None:
+    """The demo on a loopback server, started with a bucket for it and stopped after, reached through ``jars``
+    (the store's connector) with ``settings``; the file goes to ``root``/exports unless --out says where."""
+    with running("sparkmerge-demo") as endpoint:
+        builder = SparkSession.builder.config("spark.driver.extraClassPath", ":".join(jars))
+        for key, value in settings(endpoint).items():
             builder = builder.config(f"spark.hadoop.{key}", value)
         if args.out == DEFAULT_OUT:
-            args.out = "gs://sparkmerge-demo/exports/recommendations.csv"
-        print(
-            f"GCS server (fake-gcs-server, dev/gcs-server) on {endpoint}, reached through Google's connector"
-        )
-        run(args, builder)
+            args.out = f"{root}/exports/recommendations.csv"
+        print(server.format(endpoint))
+        run(args, builder, quiet)
 
 
-def run(args: argparse.Namespace, builder: SparkSession.Builder) -> None:
+def run(args: argparse.Namespace, builder: SparkSession.Builder, quiet: tuple[str, ...] = ()) -> None:
+    """The demo in a session of ``builder``, with the loggers ``quiet`` silent."""
     builder = (
         builder.master(args.master).appName("sparkmerge-demo").config("spark.ui.showConsoleProgress", "false")
     )
     spark = sparkmerge.configure(builder).getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
+    jvm = spark._jvm
+    assert jvm is not None
+    for name in quiet:
+        jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(
+            name, jvm.org.apache.logging.log4j.Level.OFF
+        )
     try:
         df = recommendations(spark, args.users, args.top_n, args.partitions)
         rows = args.users * args.top_n

@@ -37,11 +37,12 @@ def spark() -> Iterator[SparkSession]:
         .config("spark.driver.memory", "1g")
         .config("spark.sql.session.timeZone", "UTC")
         # S3A on the driver's own classpath, as a cluster has it: the S3 tests reach a loopback server through it.
-        # Spark's external Avro module too, as a session started with it has it (tests/test_avro.py), and Google's
-        # GCS connector, as Dataproc's sessions have it (tests/test_gcs.py).
+        # Spark's external Avro module too, as a session started with it has it (tests/test_avro.py), Google's
+        # GCS connector, as Dataproc's sessions have it (tests/test_gcs.py), and Hadoop's ABFS connector, as Azure's
+        # clusters have it (tests/test_azure.py).
         .config(
             "spark.driver.extraClassPath",
-            ":".join(s3a_jars() + test_classpath_jars("/spark-avro_", "/gcs-connector-")),
+            ":".join(s3a_jars() + test_classpath_jars("/spark-avro_", "/gcs-connector-", "/hadoop-azure-")),
         )
     )
     session = sparkmerge.configure(builder).getOrCreate()
@@ -333,3 +334,86 @@ def gcs(spark: SparkSession) -> Iterator[Gcs]:
         for key, value in gcs_server.connector_settings(endpoint).items():
             conf.set(key, value)
         yield Gcs(endpoint)
+
+
+class Azure:
+    """Azurite's blob service on loopback, reached through Hadoop's ABFS connector: its files read and listed
+    through Hadoop's FileSystem, as a user's session would check what a merge left there. The connector reaches
+    Azurite through ``gate`` (dev/http_gate.py), which a test may have hold requests at a moment it chooses."""
+
+    container = "sparkmerge-py"
+
+    def __init__(self, spark: SparkSession, server: str, gate: Any) -> None:
+        import azurite
+
+        self.server = server
+        self.gate = gate
+        self.root = f"abfs://{self.container}@{azurite.HOST}"
+        self._jvm: Any = spark._jvm
+        conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+        self._fs = self._jvm.org.apache.hadoop.fs.FileSystem.get(self._jvm.java.net.URI(self.root), conf)
+
+    def url(self, name: str) -> str:
+        return f"{self.root}/{name}"
+
+    def _path(self, name: str) -> Any:
+        return self._jvm.org.apache.hadoop.fs.Path(self.url(name))
+
+    def put(self, name: str, data: bytes) -> None:
+        stream = self._fs.create(self._path(name), True)
+        try:
+            stream.write(bytearray(data))
+        finally:
+            stream.close()
+
+    def get(self, name: str) -> bytes:
+        stream = self._fs.open(self._path(name))
+        try:
+            return bytes(stream.readAllBytes())
+        finally:
+            stream.close()
+
+    def delete(self, name: str) -> None:
+        self._fs.delete(self._path(name), False)
+
+    def put_blob(self, name: str, data: bytes) -> None:
+        """Writes the blob ``name`` in one Put Blob straight to Azurite, past the gate: another client's write."""
+        import azurite
+
+        url = f"{self.server}/{azurite.ACCOUNT}/{self.container}/{name}"
+        azurite.call("PUT", url, {"x-ms-blob-type": "BlockBlob"}, data)
+
+    def names(self, prefix: str) -> list[str]:
+        """The files below the directory ``prefix``, by their names from the container's root (directories, which
+        the connector keeps as empty marker blobs, left out). Azurite lists a folder's sub-folders before its blobs,
+        not in name order, and the connector then gives some twice: each name is listed once."""
+        found = set()
+        if self._fs.exists(self._path(prefix)):
+            files = self._fs.listFiles(self._path(prefix), True)
+            while files.hasNext():
+                found.add(str(files.next().getPath().toUri().getPath()).lstrip("/"))
+        return sorted(found)
+
+    def blocks(self, name: str) -> int:
+        """How many blocks the blob ``name`` is made of, asked of Azurite itself."""
+        import xml.etree.ElementTree as ElementTree
+
+        import azurite
+
+        answer = azurite.call(
+            "GET",
+            f"{self.server}/{azurite.ACCOUNT}/{self.container}/{name}?comp=blocklist&blocklisttype=committed",
+        )
+        return len(ElementTree.fromstring(answer).findall("./CommittedBlocks/Block"))
+
+
+@pytest.fixture(scope="session")
+def azure(spark: SparkSession) -> Iterator[Azure]:
+    import azurite  # from dev/, on the path above
+    from http_gate import Gate
+
+    with azurite.running(Azure.container) as server, Gate(int(server.rsplit(":", 1)[1])) as gate:
+        conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+        for key, value in azurite.connector_settings(f"http://{gate.endpoint}").items():
+            conf.set(key, value)
+        yield Azure(spark, server, gate)

@@ -11,22 +11,18 @@ import os
 import signal
 import subprocess
 import sys
-import threading
-import time
 import uuid
 from pathlib import Path
-from typing import Callable
 
 import pyspark
 import pytest
+from concurrently import WAIT_SECONDS, in_thread, one_winner, until
 from conftest import Gcs, python_env
 from drills import wait_until_group_ended
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 import sparkmerge
-
-WAIT_SECONDS = 120
 
 # Google's connector on Maven Central here (4.x) needs Hadoop 3.4's classes; Spark 3.5 ships Hadoop 3.3.
 pytestmark = pytest.mark.skipif(
@@ -45,28 +41,6 @@ def prefix() -> str:
 
 def hidden(gcs: Gcs, prefix: str) -> list[str]:
     return [name for name in gcs.names(f"{prefix}/") if ".sparkmerge-" in name]
-
-
-def until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        assert time.monotonic() < deadline, f"waited {WAIT_SECONDS} s for {what}"
-        time.sleep(0.05)
-
-
-def in_thread(call: Callable[[], object]) -> tuple[threading.Thread, dict[str, object]]:
-    """``call`` on a thread of its own; its result or error lands in the dict, under "outcome"."""
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["outcome"] = call()
-        except sparkmerge.SparkMergeError as error:
-            outcome["outcome"] = error
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
 
 
 def test_70_parts_are_composed_by_the_store_in_a_tree_in_order(
@@ -150,16 +124,8 @@ def test_racing_merges_without_overwrite_one_wins(spark: SparkSession, gcs: Gcs,
         until(lambda: gcs_server.held(gcs.endpoint) == 4, "both merges' trees")
     finally:
         gcs_server.release(gcs.endpoint)
-    for thread, _ in runs:
-        thread.join(timeout=WAIT_SECONDS)
-
-    outcomes = {name: outcome["outcome"] for name, (_, outcome) in zip("ab", runs)}
-    assert sorted(type(o).__name__ for o in outcomes.values()) == ["MergeResult", "TargetExistsError"], (
-        outcomes
-    )
-    winner = next(name for name, o in outcomes.items() if isinstance(o, sparkmerge.MergeResult))
+    winner = one_winner(runs)
     assert gcs.get(target) == b"".join(gcs.get(f"{prefix}/{winner}/part-{i:05d}") for i in range(40))
-    assert "appeared while merging" in str(next(o for o in outcomes.values() if isinstance(o, Exception)))
     assert hidden(gcs, prefix) == []
 
 

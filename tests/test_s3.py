@@ -19,6 +19,7 @@ from typing import Callable
 
 import pyspark
 import pytest
+from concurrently import in_thread, one_winner, until
 from conftest import S3, python_env
 from drills import wait_until_group_ended
 from pyspark.sql import SparkSession
@@ -269,3 +270,54 @@ def test_kill_9_of_write_single_to_s3_leaves_the_old_object_and_what_the_next_wr
         assert s3.get(target) == expected, f"killed while {name}: the next {next_run} did not make the file"
         assert hidden() == [], f"killed while {name}: the next {next_run} left the hidden prefix"
         assert s3.uploads(prefix) == [], f"killed while {name}: the next {next_run} left an upload"
+
+
+@pytest.mark.skipif(
+    not pyspark.__version__.startswith("4."),
+    reason="Spark 3.5's AWS SDK v1 sends customer keys over HTTPS only, and the loopback server speaks HTTP",
+)
+def test_with_customer_keys_every_byte_goes_through_the_jvm_and_racing_merges_still_make_one_winner(
+    spark: SparkSession, s3: S3, prefix: str, tmp_path: Path
+) -> None:
+    import base64
+
+    from http_gate import Gate
+
+    # A bucket of its own, whose S3A encrypts with a customer key (moto keeps no encryption, and takes the
+    # headers): the store may copy nothing between objects, so each merge uploads every byte. S3A reaches it
+    # through a gate that holds the completions of the uploads until both merges are there, past their own
+    # checks; then lets them go one after the other (moto checks and completes in two steps, S3 in one).
+    bucket = "sparkmerge-py-ssec"
+    s3.client.create_bucket(Bucket=bucket)
+    conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+    sources = {}
+    for name in "ab":
+        sources[name] = tmp_path / name
+        sources[name].mkdir()
+        for i in range(3):
+            (sources[name] / f"part-{i:05d}").write_bytes(name.encode() * 3 + b"\n" + rows(i * 1000, 100_000))
+    with Gate(int(s3.endpoint.rsplit(":", 1)[1])) as gate:
+        for key, value in {
+            "encryption.algorithm": "SSE-C",
+            "encryption.key": base64.b64encode(b"k" * 32).decode(),
+            "endpoint": f"http://{gate.endpoint}",
+        }.items():
+            conf.set(f"fs.s3a.bucket.{bucket}.{key}", value)
+        target = f"s3a://{bucket}/{prefix}/out.csv"
+        gate.hold(rf"^POST /{bucket}/.*[?&]uploadId=")
+        runs = [in_thread(lambda n=name: sparkmerge.merge(spark, str(sources[n]), target)) for name in "ab"]
+        try:
+            until(lambda: gate.held() == 2, "both merges' completions")
+            gate.release_one()
+            until(lambda: gate.held() == 1, "the first completion")
+            until(lambda: any(outcome for _, outcome in runs), "the first merge's end")
+        finally:
+            gate.release()
+        winner = one_winner(runs)
+
+    result = next(outcome["outcome"] for name, (_, outcome) in zip("ab", runs) if name == winner)
+    assert isinstance(result, sparkmerge.MergeResult)
+    assert "customer keys (SSE-C)" in result.reason and result.strategy == "copy", result.reason
+    written = s3.client.get_object(Bucket=bucket, Key=f"{prefix}/out.csv")["Body"].read()
+    assert written == b"".join(p.read_bytes() for p in sorted(sources[winner].iterdir()))
+    assert s3.client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []

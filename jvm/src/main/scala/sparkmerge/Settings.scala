@@ -52,6 +52,36 @@ object Settings {
   val GcsThreads: Setting =
     Setting("sparkmerge.gcs.threads", "8", Hadoop, "GCS: the composes of one merge under way at once")
 
+  val AzureThreads: Setting =
+    Setting("sparkmerge.azure.threads", "8", Hadoop, "Azure: the blocks of one merge staged at once")
+
+  val AzureUploadBlockSize: Setting = Setting(
+    "sparkmerge.azure.upload-block-size",
+    "8M",
+    Hadoop,
+    "Azure: the size of a block this JVM uploads, gathered from small parts (256 KiB up to the largest block)"
+  )
+
+  // Under the connector's 30 s read timeout at a few hundred MiB/s: one staged block is one call.
+  val AzureMaxBlockSize: Setting = Setting(
+    "sparkmerge.azure.max-block-size",
+    "100M",
+    Hadoop,
+    "Azure: the largest block the store stages from a part; a longer range is staged as several (512 KiB to " +
+      "4000 MiB)"
+  )
+
   val All: Seq[Setting] =
-    Seq(CopyAhead, MergeThreads, ExecutorMergesFrom, S3Threads, S3UploadPartSize, S3MaxPartSize, GcsThreads)
+    Seq(
+      CopyAhead,
+      MergeThreads,
+      ExecutorMergesFrom,
+      S3Threads,
+      S3UploadPartSize,
+      S3MaxPartSize,
+      GcsThreads,
+      AzureThreads,
+      AzureUploadBlockSize,
+      AzureMaxBlockSize
+    )
 }

@@ -9,6 +9,12 @@ import sparkmerge.partitions.ManyMerges
 
 class SettingsSuite extends AnyFunSuite with Matchers {
 
+  private def configured(settings: (String, String)*): Configuration = {
+    val conf = new Configuration(false)
+    settings.foreach { case (key, value) => conf.set(key, value) }
+    conf
+  }
+
   test("the listed defaults are the ones the code uses") {
     val conf = new Configuration(false)
     conf.set("x", Settings.S3UploadPartSize.default)
@@ -17,7 +23,13 @@ class SettingsSuite extends AnyFunSuite with Matchers {
     PartLimits().maxPart shouldBe conf.getLongBytes("y", 0L)
     PartLimits().threads shouldBe Settings.S3Threads.default.toInt
     PartLimits.of(new Configuration(false)) shouldBe PartLimits()
+    val azure = PartLimits.of(new Configuration(false), PartLimits.Azure)
+    azure shouldBe PartLimits.Azure.defaults
+    azure.maxPart shouldBe 100L * 1048576
+    azure.maxParts shouldBe 50000
     ManyMerges.DefaultThreads shouldBe 8
+    an[InvalidOptionException] should be thrownBy
+      PartLimits.of(configured(Settings.AzureMaxBlockSize.key -> "5G"), PartLimits.Azure)
     Settings.CopyAhead.default shouldBe "true"
   }
 

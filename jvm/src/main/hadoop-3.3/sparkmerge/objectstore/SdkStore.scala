@@ -1,6 +1,7 @@
 package sparkmerge.objectstore
 
 import java.io.{ByteArrayInputStream, IOException}
+import java.net.URI
 
 import scala.annotation.tailrec
 
@@ -22,6 +23,8 @@ private[sparkmerge] final class SdkStore private (fs: S3AFileSystem) extends Mul
   val bucket: String = fs.getBucket
 
   def key(path: Path): String = fs.pathToKey(path)
+
+  def holds(uri: URI): Boolean = uri.getScheme == "s3a" && uri.getAuthority == bucket
 
   def start(key: String): String = call("create multipart upload", key) {
     client.initiateMultipartUpload(requests.newMultipartUploadRequest(key)).getUploadId
@@ -48,17 +51,24 @@ private[sparkmerge] final class SdkStore private (fs: S3AFileSystem) extends Mul
       client.uploadPart(request).getETag
     }
 
-  def complete(key: String, upload: String, etags: Seq[String], ifAbsent: Boolean): MultipartStore.Completion = {
+  def complete(
+      key: String,
+      upload: String,
+      etags: Seq[String],
+      condition: MultipartStore.Condition
+  ): MultipartStore.Completion = {
     val parts = etags.zipWithIndex.map { case (etag, i) => new PartETag(i + 1, etag) }
     val request = requests.newCompleteMultipartUploadRequest(key, upload, java.util.Arrays.asList(parts: _*))
-    if (ifAbsent) request.putCustomRequestHeader("If-None-Match", "*")
+    val header = SdkStore.header(condition)
+    header.foreach { case (name, value) => request.putCustomRequestHeader(name, value) }
+    val conditional = header.isDefined
     try {
       client.completeMultipartUpload(request)
       MultipartStore.Completion.Done
     } catch {
-      case e: AmazonS3Exception if ifAbsent && (e.getStatusCode == 412 || e.getStatusCode == 409) =>
+      case e: AmazonS3Exception if conditional && (e.getStatusCode == 412 || e.getStatusCode == 409) =>
         MultipartStore.Completion.Exists
-      case e: AmazonS3Exception if ifAbsent && e.getStatusCode == 501 => MultipartStore.Completion.ConditionRefused
+      case e: AmazonS3Exception if conditional && e.getStatusCode == 501 => MultipartStore.Completion.ConditionRefused
       case e: SdkBaseException => throw S3AUtils.translateException("complete upload", s"s3a://$bucket/$key", e)
     }
   }
@@ -98,6 +108,13 @@ private[sparkmerge] final class SdkStore private (fs: S3AFileSystem) extends Mul
 }
 
 private[sparkmerge] object SdkStore {
+
+  // The header of a completion's condition: S3 takes If-None-Match and If-Match on CompleteMultipartUpload.
+  private def header(condition: MultipartStore.Condition): Option[(String, String)] = condition match {
+    case MultipartStore.Condition.Any            => None
+    case MultipartStore.Condition.Absent         => Some("If-None-Match" -> "*")
+    case MultipartStore.Condition.Matching(etag) => Some("If-Match" -> etag)
+  }
   private val MaxPages = 100
 
   def apply(fs: FileSystem): MultipartStore = new SdkStore(fs.asInstanceOf[S3AFileSystem])

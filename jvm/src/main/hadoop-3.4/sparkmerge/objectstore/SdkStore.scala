@@ -1,6 +1,7 @@
 package sparkmerge.objectstore
 
 import java.io.{ByteArrayInputStream, IOException}
+import java.net.URI
 
 import scala.annotation.tailrec
 
@@ -30,6 +31,8 @@ private[sparkmerge] final class SdkStore private (fs: S3AFileSystem) extends Mul
 
   def key(path: Path): String = fs.pathToKey(path)
 
+  def holds(uri: URI): Boolean = uri.getScheme == "s3a" && uri.getAuthority == bucket
+
   def start(key: String): String = call("create multipart upload", key) {
     client
       .createMultipartUpload(requests.newMultipartUploadRequestBuilder(key, PutObjectOptions.keepingDirs()).build())
@@ -57,20 +60,28 @@ private[sparkmerge] final class SdkStore private (fs: S3AFileSystem) extends Mul
       client.uploadPart(request, RequestBody.fromInputStream(new ByteArrayInputStream(bytes, 0, length), length)).eTag()
     }
 
-  def complete(key: String, upload: String, etags: Seq[String], ifAbsent: Boolean): MultipartStore.Completion = {
+  def complete(
+      key: String,
+      upload: String,
+      etags: Seq[String],
+      condition: MultipartStore.Condition
+  ): MultipartStore.Completion = {
     val parts = etags.zipWithIndex.map { case (etag, i) =>
       CompletedPart.builder().partNumber(i + 1).eTag(etag).build()
     }
     val builder = requests.newCompleteMultipartUploadRequestBuilder(key, upload, java.util.Arrays.asList(parts: _*))
-    if (ifAbsent)
-      builder.overrideConfiguration(AwsRequestOverrideConfiguration.builder().putHeader("If-None-Match", "*").build())
+    val header = SdkStore.header(condition)
+    header.foreach { case (name, value) =>
+      builder.overrideConfiguration(AwsRequestOverrideConfiguration.builder().putHeader(name, value).build())
+    }
+    val conditional = header.isDefined
     try {
       client.completeMultipartUpload(builder.build())
       MultipartStore.Completion.Done
     } catch {
-      case e: S3Exception if ifAbsent && (e.statusCode == 412 || e.statusCode == 409) =>
+      case e: S3Exception if conditional && (e.statusCode == 412 || e.statusCode == 409) =>
         MultipartStore.Completion.Exists
-      case e: S3Exception if ifAbsent && e.statusCode == 501 => MultipartStore.Completion.ConditionRefused
+      case e: S3Exception if conditional && e.statusCode == 501 => MultipartStore.Completion.ConditionRefused
       case e: SdkException => throw S3AUtils.translateException("complete upload", s"s3a://$bucket/$key", e)
     }
   }
@@ -112,6 +123,13 @@ private[sparkmerge] final class SdkStore private (fs: S3AFileSystem) extends Mul
 }
 
 private[sparkmerge] object SdkStore {
+
+  // The header of a completion's condition: S3 takes If-None-Match and If-Match on CompleteMultipartUpload.
+  private def header(condition: MultipartStore.Condition): Option[(String, String)] = condition match {
+    case MultipartStore.Condition.Any            => None
+    case MultipartStore.Condition.Absent         => Some("If-None-Match" -> "*")
+    case MultipartStore.Condition.Matching(etag) => Some("If-Match" -> etag)
+  }
   private val MaxPages = 100
 
   def apply(fs: FileSystem): MultipartStore = new SdkStore(fs.asInstanceOf[S3AFileSystem])

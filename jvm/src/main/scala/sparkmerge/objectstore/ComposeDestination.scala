@@ -7,7 +7,7 @@ import scala.collection.mutable.ArrayBuffer
 import org.apache.hadoop.fs.{FileSystem, Path}
 import org.slf4j.LoggerFactory
 
-import sparkmerge.{FirstLine, MergeProgress, TargetExistsException}
+import sparkmerge.{FirstLine, MergeProgress}
 import sparkmerge.copy.{CountingOutputStream, LineEnds, PieceReader}
 import sparkmerge.objectstore.ComposeDestination.Built
 import sparkmerge.objectstore.ComposeStore.Composition
@@ -150,13 +150,9 @@ private[sparkmerge] final class ComposeDestination(
           case Composition.Done(_, bytes)                    =>
             store.delete(Seq(targetName))
             throw new IOException(s"the store made $bytes bytes of the expected $length: a part changed while merging")
-          case Composition.ConditionFailed if overwrite =>
-            throw new TargetExistsException(
-              s"target $target was written by someone else while this merge ran: it is left as they made it; " +
-                "merge again to replace it"
-            )
-          case Composition.ConditionFailed => throw Publisher.exists(target, appeared = true)
-          case Composition.SourceMissing   => throw new IOException("a part was deleted while merging")
+          case Composition.ConditionFailed if overwrite => throw Publisher.replacedMeanwhile(target)
+          case Composition.ConditionFailed              => throw Publisher.exists(target, appeared = true)
+          case Composition.SourceMissing                => throw new IOException("a part was deleted while merging")
         }
       } catch { case e: Throwable => throw failing(e) }
       finally made.remove()

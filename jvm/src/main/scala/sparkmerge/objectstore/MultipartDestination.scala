@@ -16,27 +16,37 @@ import sparkmerge.publish.{Destination, HiddenFiles, Leftovers, Publisher, Shutd
  * upload. The object appears whole, at once, or not at all; no data is written beside it and nothing is renamed
  * (which on S3 would be a second copy of every byte), only the upload's id ([[UploadRecord]]) while it is open.
  * Without overwrite the completion is conditional, so of two merges racing for one key exactly one wins. Any
- * failure, and a JVM that is stopped, aborts the upload.
+ * failure, and a JVM that is stopped, aborts the upload. On Azure the same, with staged blocks for parts
+ * ([[BlockBlobStore]]). `whyNoCopies`, where the store may copy nothing between objects (SSE-C), sends every byte
+ * through this JVM into the upload.
  */
 private[sparkmerge] final class MultipartDestination(
     val target: Path,
     val fs: FileSystem,
     store: MultipartStore,
-    limits: PartLimits
+    limits: PartLimits,
+    whyNoCopies: Option[String] = None
 ) extends Destination {
   private val log = LoggerFactory.getLogger(classOf[MultipartDestination])
   private val key = store.key(target)
   private val aborts = new ConcurrentHashMap[String, Runnable]()
   private val records = new ConcurrentHashMap[String, Path]()
+  // The target's ETag when the merge began (None: there was none), where the store guards overwrites.
+  @volatile private var seen: Option[Option[String]] = None
 
   def dataFs: FileSystem = fs
 
   override def objectStore: Boolean = true
 
-  override def whyNotInStore(source: FileSystem, pieces: Seq[Piece]): Option[String] = {
-    val uri = source.getUri
-    if (uri.getScheme == "s3a" && uri.getAuthority == store.bucket) None
-    else Some(s"the parts are in $uri, not in the target's bucket ${store.bucket}: their bytes go through this JVM")
+  override def whyNotInStore(source: FileSystem, pieces: Seq[Piece]): Option[String] =
+    if (whyNoCopies.isDefined) whyNoCopies
+    else if (store.holds(source.getUri)) None
+    else
+      Some(s"the parts are in ${source.getUri}, not in the target's ${store.place}: their bytes go through this JVM")
+
+  override def checkTarget(overwrite: Boolean): Unit = {
+    super.checkTarget(overwrite)
+    if (store.guardsOverwrite) seen = Some(unchanged(store.etag(key)))
   }
 
   /**
@@ -68,6 +78,7 @@ private[sparkmerge] final class MultipartDestination(
   }
 
   def write(plan: MergePlan, source: FileSystem, bufferBytes: Int, progress: MergeProgress): Staged = {
+    if (store.guardsOverwrite && seen.isEmpty) seen = Some(unchanged(store.etag(key)))
     val upload = unchanged(store.start(key))
     val abort: Runnable = () => store.abort(key, upload)
     aborts.put(upload, abort)
@@ -125,21 +136,29 @@ private[sparkmerge] final class MultipartDestination(
 
   private def complete(uploaded: Upload, overwrite: Boolean): String = {
     import MultipartStore.Completion._
-    def unconditional(): Unit = store.complete(key, uploaded.upload, uploaded.etags, ifAbsent = false) match {
-      case Done  => ()
-      case other => throw new IOException(s"the store did not complete the upload to $target: $other")
+    import MultipartStore.Condition
+    def completing(condition: Condition): MultipartStore.Completion =
+      store.complete(key, uploaded.upload, uploaded.etags, condition)
+    // With overwrite, the object seen when the merge began is the one replaced, where the store can say so.
+    val condition =
+      if (!overwrite) Condition.Absent
+      else if (store.guardsOverwrite) seen.flatten.fold[Condition](Condition.Absent)(Condition.Matching)
+      else Condition.Any
+    completing(condition) match {
+      case Done                          => ""
+      case Exists if overwrite           => throw Publisher.replacedMeanwhile(target)
+      case Exists                        => throw Publisher.exists(target, appeared = true)
+      case ConditionRefused if overwrite =>
+        throw new IOException(s"the store refused the condition of the upload to $target: $condition")
+      case ConditionRefused =>
+        if (fs.exists(target)) throw Publisher.exists(target, appeared = true)
+        completing(Condition.Any) match {
+          case Done  => ()
+          case other => throw new IOException(s"the store did not complete the upload to $target: $other")
+        }
+        "; the store takes no conditional writes, so the target was looked for just before the upload " +
+          "completed: a merge racing for it could still have replaced it"
     }
-    if (overwrite) { unconditional(); "" }
-    else
-      store.complete(key, uploaded.upload, uploaded.etags, ifAbsent = true) match {
-        case Done             => ""
-        case Exists           => throw Publisher.exists(target, appeared = true)
-        case ConditionRefused =>
-          if (fs.exists(target)) throw Publisher.exists(target, appeared = true)
-          unconditional()
-          "; the store takes no conditional writes, so the target was looked for just before the upload " +
-            "completed: a merge racing for it could still have replaced it"
-      }
   }
 
   private def forget(upload: String): Unit = {

@@ -5,7 +5,10 @@ import org.apache.hadoop.fs.{FileSystem, Path}
 
 import sparkmerge.publish.{Destination, FileSystemDestination}
 
-/** The destination on an object store: the store's own compose or multipart copy where sparkmerge can call it. */
+/**
+ * The destination on an object store: the store's own compose (GCS), staged blocks (Azure) or multipart copy (S3)
+ * where sparkmerge can call it.
+ */
 private[sparkmerge] object ObjectStoreDestination {
 
   /** For `target` (qualified) on the object store `fs`. */
@@ -15,9 +18,20 @@ private[sparkmerge] object ObjectStoreDestination {
       case Some(Left(why))    => streaming(target, fs, why)
       case None               =>
         S3AStores.of(fs, conf) match {
-          case Right(store) => new MultipartDestination(target, fs, store, PartLimits.of(conf))
-          case Left(why)    => streaming(target, fs, why)
+          case Right(store) =>
+            new MultipartDestination(target, fs, store, PartLimits.of(conf), S3AStores.whyNoCopies(fs))
+          case Left(why) => streaming(target, fs, why)
         }
+    }
+
+  /**
+   * For `target` on Azure through the ABFS connector: its staged blocks, or the connector's own writes and
+   * rename (atomic where the account has a hierarchical namespace), with the reason. None for other file systems.
+   */
+  def azure(target: Path, fs: FileSystem, conf: Configuration): Option[Destination] =
+    AzureStores.of(fs, conf).map {
+      case Right(store) => new MultipartDestination(target, fs, store, PartLimits.of(conf, PartLimits.Azure))
+      case Left(why)    => new FileSystemDestination(target, fs, Some(why))
     }
 
   private def streaming(target: Path, fs: FileSystem, why: String): Destination =

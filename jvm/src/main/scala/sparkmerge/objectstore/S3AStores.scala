@@ -26,14 +26,24 @@ private[sparkmerge] object S3AStores {
       Left(s"${fs.getUri.getScheme}:// is served by ${fs.getClass.getName}, not by Apache's S3A")
     else if (!conf.getBoolean(ServerSideKey, true))
       Left(s"the store's own copies are turned off ($ServerSideKey=false)")
-    else if (customerKey(fs))
-      Left("the bucket encrypts with customer keys (SSE-C), which a copy between objects would need again")
     else
       try Right(SdkStore(fs))
       catch {
         // hadoop-aws of another Hadoop line than this jar's, or no AWS SDK where one was expected
         case e: LinkageError => Left(s"this jar's S3 calls do not fit the S3A here (${e.getClass.getSimpleName})")
       }
+
+  /**
+   * Why the store may copy no part between objects, if so: every byte then goes through this JVM, into the same
+   * multipart upload, whose conditional completion still lets one of two racing merges win.
+   */
+  def whyNoCopies(fs: FileSystem): Option[String] =
+    if (customerKey(fs))
+      Some(
+        "the bucket encrypts with customer keys (SSE-C), which a copy between objects would need again: the " +
+          "bytes go through this JVM into one upload, completed only if the target is as the merge found it"
+      )
+    else None
 
   private def customerKey(fs: FileSystem): Boolean = {
     val conf = fs.getConf

@@ -11,4 +11,10 @@ private[sparkmerge] object ObjectStores {
   private val Schemes = Set("s3a", "s3", "s3n", "gs", "oss", "cosn", "obs")
 
   def is(fs: FileSystem): Boolean = Option(fs.getUri.getScheme).exists(s => Schemes(s.toLowerCase))
+
+  /**
+   * Azure through the ABFS connector: blobs too, but where the account has a hierarchical namespace a rename is
+   * atomic, so it is not among [[is]]'s stores, and gets the destinations of its own where it can.
+   */
+  def isAzure(fs: FileSystem): Boolean = Option(fs.getUri.getScheme).exists(s => s == "abfs" || s == "abfss")
 }

@@ -9,7 +9,8 @@ import org.apache.hadoop.fs.{FSDataInputStream, FileSystem, Path}
  * Opens a part as fits the store. On an object store every open is a request, and how much it fetches is set
  * by the read policy: a whole part is read sequentially, in large ranges; a header or a last byte is a small
  * random read of just those bytes. The length the listing gave spares the store's HEAD request (Hadoop 3.4;
- * 3.3's S3A takes only its own status for that). Other file systems open as they always did.
+ * 3.3's S3A takes only its own status for that). On Azure a random read is positioned reads of just their
+ * bytes ([[RangedReads]]). Other file systems open as they always did.
  */
 private[sparkmerge] object PartFiles {
 
@@ -45,9 +46,10 @@ private[sparkmerge] object PartFiles {
       bufferBytes: Int,
       split: Option[(Long, Long)]
   ): FSDataInputStream =
-    if (!ObjectStores.is(fs)) fs.open(path, bufferBytes)
+    if (policy != Sequential && ObjectStores.isAzure(fs)) ranged(fs, path, length)
+    else if (!ObjectStores.is(fs)) fs.open(path, bufferBytes)
     else
-      try {
+      opened(path) {
         val reads = policy match {
           case Random(bytes) => GcsRandomReads.of(fs, bytes)
           case Sequential    => fs
@@ -68,12 +70,21 @@ private[sparkmerge] object PartFiles {
             .opt("fs.option.openfile.split.end", end.toString)
         }
         builder.build().get()
-      } catch {
-        case e: ExecutionException =>
-          e.getCause match {
-            case io: IOException          => throw io
-            case io: UncheckedIOException => throw io.getCause
-            case other                    => throw new IOException(s"cannot open $path: $other", other)
-          }
       }
+
+  private def ranged(fs: FileSystem, path: Path, length: Long): FSDataInputStream = {
+    val in = opened(path)(fs.openFile(path).opt(RangedReads.UnbufferedPositionedReads, "true").build().get())
+    new FSDataInputStream(new RangedReads(in, length))
+  }
+
+  private def opened(path: Path)(open: => FSDataInputStream): FSDataInputStream =
+    try open
+    catch {
+      case e: ExecutionException =>
+        e.getCause match {
+          case io: IOException          => throw io
+          case io: UncheckedIOException => throw io.getCause
+          case other                    => throw new IOException(s"cannot open $path: $other", other)
+        }
+    }
 }

@@ -73,7 +73,8 @@ private[sparkmerge] object Destination {
     DataFileSystem.of(fs) match {
       case raw: RawLocalFileSystem  => new LocalFileDestination(qualified, fs, raw)
       case _ if ObjectStores.is(fs) => ObjectStoreDestination.of(qualified, fs, conf)
-      case _                        => new FileSystemDestination(qualified, fs)
+      case _                        =>
+        ObjectStoreDestination.azure(qualified, fs, conf).getOrElse(new FileSystemDestination(qualified, fs))
     }
   }
 }

@@ -29,6 +29,13 @@ private[sparkmerge] object Publisher {
         "choose another path"
     )
 
+  /** An overwrite that found another object than the one seen when the merge began: someone else's. */
+  def replacedMeanwhile(target: Path): TargetExistsException =
+    new TargetExistsException(
+      s"target $target was written by someone else while this merge ran: it is left as they made it; merge " +
+        "again to replace it"
+    )
+
   /** Removes a hidden file; a failure to do so is logged, not raised, so the first error stays the one seen. */
   def discard(fs: FileSystem, file: Path, recursive: Boolean = false): Unit =
     try {
