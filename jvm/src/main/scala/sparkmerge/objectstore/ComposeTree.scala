@@ -3,6 +3,8 @@ package sparkmerge.objectstore
 import java.io.IOException
 import java.util.concurrent.{Callable, ExecutionException, Executors, ThreadFactory}
 
+import scala.util.{Failure, Success}
+
 /**
  * Composes many components into at most [[ComposeStore.MaxSources]]: each level composes runs of up to that many
  * into new objects, in order, the calls of a level at once on a bounded pool, until one call can take them all.
@@ -37,11 +39,16 @@ private[sparkmerge] object ComposeTree {
               Some(pool.submit(new Callable[Component] { def call(): Component = compose(store, run, name) }))
             }
           }
-          level = runs.zip(made).map {
-            case (run, None)       => run.head
-            case (_, Some(future)) =>
-              try future.get()
-              catch { case e: ExecutionException => throw e.getCause }
+          // Every call of the level ends before a failure is raised: an object made after the merge removed its
+          // hidden objects would be left behind.
+          val ended = made.map(_.map { future =>
+            try Success(future.get())
+            catch { case e: ExecutionException => Failure(e.getCause) }
+          })
+          ended.flatten.collectFirst { case Failure(e) => throw e }
+          level = runs.zip(ended).map {
+            case (run, None)         => run.head
+            case (_, Some(composed)) => composed.get
           }
           calls += made.count(_.isDefined)
         }

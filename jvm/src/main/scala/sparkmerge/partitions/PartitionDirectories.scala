@@ -60,7 +60,8 @@ private[sparkmerge] object PartitionDirectories {
     if (dirs.isEmpty) {
       if (values.isEmpty) Vector.empty else Vector(Leaf(dir, values, files.size, files.map(_.getLen).sum))
     } else
-      dirs.map(_.getPath).sortBy(_.getName)(NaturalOrder).flatMap { sub =>
+      // Once each: a listing may name a directory twice (ABFS 3.4.2 on a store that lists folders first).
+      dirs.map(_.getPath).distinct.sortBy(_.getName)(NaturalOrder).flatMap { sub =>
         sub.getName.split("=", 2) match {
           case Array(column, value) if column.nonEmpty => walk(fs, sub, values :+ (column -> value))
           case _                                       =>
