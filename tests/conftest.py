@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -50,6 +51,19 @@ def spark() -> Iterator[SparkSession]:
     assert jar in session.sparkContext.getConf().get("spark.jars", "")
     yield session
     session.stop()
+
+
+@contextlib.contextmanager
+def hadoop_settings(spark: SparkSession, settings: Mapping[str, str]) -> Iterator[None]:
+    """The session's Hadoop configuration with ``settings`` for the length of the block, unset after."""
+    conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+    for key, value in settings.items():
+        conf.set(key, value)
+    try:
+        yield
+    finally:
+        for key in settings:
+            conf.unset(key)
 
 
 def remote_session(address: str) -> SparkSession:

@@ -15,7 +15,7 @@ import pandas as pd
 import pyspark
 import pytest
 from concurrently import WAIT_SECONDS, in_thread, one_winner, until
-from conftest import Azure
+from conftest import Azure, hadoop_settings
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
@@ -141,14 +141,9 @@ def test_small_parts_are_gathered_and_a_long_one_split_by_the_block_size(
     parts = [sized(i * 1000, 2 * KiB) for i in range(40)] + [sized(10_000_000, 3 * MiB)]
     for i, data in enumerate(parts):
         azure.put(f"{prefix}/src/part-{i:05d}", data)
-    conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
-    conf.set("sparkmerge.azure.max-block-size", "1M")
-    conf.set("sparkmerge.azure.upload-block-size", "256K")
-    try:
+    blocks = {"sparkmerge.azure.max-block-size": "1M", "sparkmerge.azure.upload-block-size": "256K"}
+    with hadoop_settings(spark, blocks):
         result = sparkmerge.merge(spark, azure.url(f"{prefix}/src"), azure.url(f"{prefix}/out.csv"))
-    finally:
-        conf.unset("sparkmerge.azure.max-block-size")
-        conf.unset("sparkmerge.azure.upload-block-size")
 
     assert azure.get(f"{prefix}/out.csv") == b"".join(parts)
     assert result.strategy == "server-side"
@@ -280,12 +275,8 @@ def test_with_staging_turned_off_the_copy_goes_through_this_jvm_and_says_why(
     parts = [sized(i * 1000, 300 * KiB) for i in range(3)]
     for i, data in enumerate(parts):
         azure.put(f"{prefix}/src/part-{i:05d}", data)
-    conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
-    conf.set("sparkmerge.azure.server-side", "false")
-    try:
+    with hadoop_settings(spark, {"sparkmerge.azure.server-side": "false"}):
         result = sparkmerge.merge(spark, azure.url(f"{prefix}/src"), azure.url(f"{prefix}/out.csv"))
-    finally:
-        conf.unset("sparkmerge.azure.server-side")
     assert azure.get(f"{prefix}/out.csv") == b"".join(parts)
     assert result.strategy == "copy"
     assert "turned off (sparkmerge.azure.server-side=false)" in result.reason, result.reason

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyspark
 import pytest
 from concurrently import WAIT_SECONDS, in_thread, one_winner, until
-from conftest import Gcs, python_env
+from conftest import Gcs, hadoop_settings, python_env
 from drills import wait_until_group_ended
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
@@ -315,12 +315,8 @@ def test_with_composes_turned_off_the_copy_goes_through_this_jvm_and_says_why(
     parts = [rows(i * 1000, 10) for i in range(3)]
     for i, data in enumerate(parts):
         gcs.put(f"{prefix}/src/part-{i:05d}", data)
-    conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
-    conf.set("sparkmerge.gcs.server-side", "false")
-    try:
+    with hadoop_settings(spark, {"sparkmerge.gcs.server-side": "false"}):
         result = sparkmerge.merge(spark, gcs.url(f"{prefix}/src"), gcs.url(f"{prefix}/out.csv"))
-    finally:
-        conf.unset("sparkmerge.gcs.server-side")
     assert gcs.get(f"{prefix}/out.csv") == b"".join(parts)
     assert result.strategy == "copy"
     assert "the store's own composes are turned off (sparkmerge.gcs.server-side=false)" in result.reason
