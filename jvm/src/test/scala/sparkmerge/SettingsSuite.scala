@@ -43,4 +43,14 @@ class SettingsSuite extends AnyFunSuite with Matchers {
       .getOrElse(fail("README.md not found"))
     Settings.All.foreach(setting => readme should include(s"`${setting.key}`"))
   }
+
+  test("a store's server-side switch takes true or false, and refuses anything else by name") {
+    import sparkmerge.objectstore.ServerSide
+    val key = "sparkmerge.azure.server-side"
+    ServerSide.setting(configured(), key) shouldBe None
+    ServerSide.setting(configured(key -> " FALSE "), key) shouldBe Some(false)
+    ServerSide.on(configured(key -> "true"), key) shouldBe true
+    val refused = the[InvalidOptionException] thrownBy ServerSide.on(configured(key -> "flase"), key)
+    refused.getMessage shouldBe "sparkmerge.azure.server-side must be true or false, not 'flase'"
+  }
 }

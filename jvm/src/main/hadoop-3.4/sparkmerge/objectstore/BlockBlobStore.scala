@@ -90,11 +90,7 @@ private[sparkmerge] final class BlockBlobStore private (
         "</BlockList>"
       )
     val bytes = list.getBytes(UTF_8)
-    val headers = Seq("Content-Type" -> "application/xml") ++ (condition match {
-      case MultipartStore.Condition.Any            => Nil
-      case MultipartStore.Condition.Absent         => Seq("If-None-Match" -> "*")
-      case MultipartStore.Condition.Matching(etag) => Seq("If-Match" -> etag)
-    })
+    val headers = Seq("Content-Type" -> "application/xml") ++ condition.header
     try {
       execute(AbfsRestOperationType.PutBlockList, "PUT", key, "?comp=blocklist", headers, Some((bytes, bytes.length)))
       MultipartStore.Completion.Done

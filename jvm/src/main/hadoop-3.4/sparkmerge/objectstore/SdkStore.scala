@@ -70,7 +70,7 @@ private[sparkmerge] final class SdkStore private (fs: S3AFileSystem) extends Mul
       CompletedPart.builder().partNumber(i + 1).eTag(etag).build()
     }
     val builder = requests.newCompleteMultipartUploadRequestBuilder(key, upload, java.util.Arrays.asList(parts: _*))
-    val header = SdkStore.header(condition)
+    val header = condition.header
     header.foreach { case (name, value) =>
       builder.overrideConfiguration(AwsRequestOverrideConfiguration.builder().putHeader(name, value).build())
     }
@@ -123,13 +123,6 @@ private[sparkmerge] final class SdkStore private (fs: S3AFileSystem) extends Mul
 }
 
 private[sparkmerge] object SdkStore {
-
-  // The header of a completion's condition: S3 takes If-None-Match and If-Match on CompleteMultipartUpload.
-  private def header(condition: MultipartStore.Condition): Option[(String, String)] = condition match {
-    case MultipartStore.Condition.Any            => None
-    case MultipartStore.Condition.Absent         => Some("If-None-Match" -> "*")
-    case MultipartStore.Condition.Matching(etag) => Some("If-Match" -> etag)
-  }
   private val MaxPages = 100
 
   def apply(fs: FileSystem): MultipartStore = new SdkStore(fs.asInstanceOf[S3AFileSystem])

@@ -24,10 +24,10 @@ private[sparkmerge] object AzureStores {
   def of(fs: FileSystem, conf: Configuration): Option[Either[String, MultipartStore]] =
     if (!isConnector(fs.getClass)) None
     else
-      Option(conf.getTrimmed(ServerSideKey)) match {
-        case Some("false") => Some(Left(s"the store's own block copies are turned off ($ServerSideKey=false)"))
-        case setting       =>
-          try Some(BlockBlobStore.of(fs, untested = setting.contains("true")))
+      ServerSide.setting(conf, ServerSideKey) match {
+        case Some(false) => Some(Left(s"the store's own block copies are turned off ($ServerSideKey=false)"))
+        case setting     =>
+          try Some(BlockBlobStore.of(fs, untested = setting.contains(true)))
           catch {
             case e @ (_: ReflectiveOperationException | _: LinkageError | _: ClassCastException) =>
               Some(

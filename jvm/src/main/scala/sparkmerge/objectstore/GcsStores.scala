@@ -22,7 +22,7 @@ private[sparkmerge] object GcsStores {
    */
   def of(fs: FileSystem, conf: Configuration): Option[Either[String, ComposeStore]] =
     if (!isConnector(fs.getClass)) None
-    else if (!conf.getBoolean(ServerSideKey, true))
+    else if (!ServerSide.on(conf, ServerSideKey))
       Some(Left(s"the store's own composes are turned off ($ServerSideKey=false)"))
     else if (Option(fs.getConf.getTrimmed("fs.gs.encryption.key")).exists(_.nonEmpty))
       Some(Left("the bucket encrypts with customer-supplied keys, which a compose would need for every source"))

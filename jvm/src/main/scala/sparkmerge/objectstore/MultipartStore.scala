@@ -64,7 +64,15 @@ private[sparkmerge] trait MultipartStore {
 private[sparkmerge] object MultipartStore {
 
   /** What must be at the key for a completion to take place. */
-  sealed trait Condition
+  sealed trait Condition {
+
+    /** The HTTP header that asks it of the store: S3 and Azure name them alike. */
+    def header: Option[(String, String)] = this match {
+      case Condition.Any            => None
+      case Condition.Absent         => Some("If-None-Match" -> "*")
+      case Condition.Matching(etag) => Some("If-Match" -> etag)
+    }
+  }
 
   object Condition {
 

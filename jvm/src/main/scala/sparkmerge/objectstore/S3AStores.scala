@@ -24,7 +24,7 @@ private[sparkmerge] object S3AStores {
   def of(fs: FileSystem, conf: Configuration): Either[String, MultipartStore] =
     if (fs.getClass.getName != ApacheS3A)
       Left(s"${fs.getUri.getScheme}:// is served by ${fs.getClass.getName}, not by Apache's S3A")
-    else if (!conf.getBoolean(ServerSideKey, true))
+    else if (!ServerSide.on(conf, ServerSideKey))
       Left(s"the store's own copies are turned off ($ServerSideKey=false)")
     else
       try Right(SdkStore(fs))
