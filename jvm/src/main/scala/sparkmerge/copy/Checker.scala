@@ -10,8 +10,12 @@ private[sparkmerge] final class Checker extends AutoCloseable {
   /** Checks bytes `from` to `to` of `buffer`, which nothing may change until the check ends. */
   def update(check: ChecksumCheck, buffer: ByteBuffer, from: Int, to: Int): Future[Unit] = {
     val view = buffer.duplicate() // its own position and limit, taken before the writer moves the buffer's
-    thread.submit(new Callable[Unit] { def call(): Unit = check.update(view, from, to) })
+    submit(() => check.update(view, from, to))
   }
+
+  /** Runs `work` after every check submitted before it. */
+  def submit(work: () => Unit): Future[Unit] =
+    thread.submit(new Callable[Unit] { def call(): Unit = work() })
 
   override def close(): Unit = {
     thread.shutdownNow()

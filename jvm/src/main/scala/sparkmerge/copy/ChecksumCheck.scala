@@ -19,6 +19,10 @@ import sparkmerge.plan.Piece
 private[sparkmerge] final class ChecksumCheck private (part: Path, file: Path, sums: DataInputStream, bytesPerSum: Int)
     extends AutoCloseable {
   private val crc = new CRC32
+  // The sums to expect, a block at a time: readInt per sum, four calls of a synchronized stream, took longer than
+  // computing the sums.
+  private val expected = ByteBuffer.allocate(ChecksumCheck.SumBlockBytes)
+  expected.flip()
   private var inChunk = 0
   private var checked = 0L
 
@@ -49,7 +53,7 @@ private[sparkmerge] final class ChecksumCheck private (part: Path, file: Path, s
   /** After the part's last byte: its last run checked, and no checksum left over. */
   def finish(): Unit = {
     if (inChunk > 0) verify()
-    if (sums.read() >= 0) fail(s"the checksum file covers more than its ${checked} bytes")
+    if (expected.hasRemaining || sums.read() >= 0) fail(s"the checksum file covers more than its ${checked} bytes")
   }
 
   override def close(): Unit = sums.close()
@@ -60,13 +64,23 @@ private[sparkmerge] final class ChecksumCheck private (part: Path, file: Path, s
   }
 
   private def verify(): Unit = {
-    val expected =
-      try sums.readInt()
-      catch { case _: EOFException => fail(s"the checksum file ends before byte ${checked + inChunk}") }
-    if (crc.getValue.toInt != expected) fail(s"bytes $checked to ${checked + inChunk} do not match their checksum")
+    if (expected.remaining < 4) refill()
+    if (expected.remaining < 4) fail(s"the checksum file ends before byte ${checked + inChunk}")
+    if (crc.getValue.toInt != expected.getInt)
+      fail(s"bytes $checked to ${checked + inChunk} do not match their checksum")
     checked += inChunk
     inChunk = 0
     crc.reset()
+  }
+
+  private def refill(): Unit = {
+    expected.compact()
+    var n = 0
+    while (n >= 0 && expected.hasRemaining) {
+      n = sums.read(expected.array, expected.position(), expected.remaining)
+      if (n > 0) expected.position(expected.position() + n)
+    }
+    expected.flip()
   }
 
   private def fail(what: String): Nothing = throw failure(what)
@@ -82,6 +96,8 @@ private[sparkmerge] object ChecksumCheck {
   private val log = LoggerFactory.getLogger(getClass)
 
   private val Magic = Array[Byte]('c', 'r', 'c', 0)
+
+  private val SumBlockBytes = 64 << 10
 
   /**
    * A check of `piece` against its checksum file, if it has one; read through `fs`. A file of that name that is

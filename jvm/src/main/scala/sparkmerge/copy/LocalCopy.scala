@@ -9,9 +9,9 @@ import sparkmerge.MergeProgress
 import sparkmerge.plan.{MergePlan, Piece}
 
 /**
- * The copy strategy from local disk to local disk: file channels and one direct buffer. Through Hadoop's streams
- * the JDK copies every read and write of a heap array through a native buffer of its own; a direct buffer goes
- * to the kernel as it is.
+ * The copy strategy from local disk to local disk: file channels, long runs copied inside the kernel
+ * ([[KernelCopy]]) and short ones gathered in one direct buffer. Through Hadoop's streams the JDK copies every
+ * read and write of a heap array through a native buffer of its own; a direct buffer goes to the kernel as it is.
  */
 private[sparkmerge] object LocalCopy {
 
@@ -21,7 +21,10 @@ private[sparkmerge] object LocalCopy {
 
   private val MinBuffer = 64L * 1024
 
-  /** Writes the plan's pieces to `out` (positioned after a resumed first piece); returns what the file holds. */
+  /**
+   * Writes the plan's pieces to `out` (positioned after a resumed first piece, open for reading too); returns what
+   * the file holds.
+   */
   def run(
       fs: RawLocalFileSystem,
       plan: MergePlan,
@@ -33,10 +36,11 @@ private[sparkmerge] object LocalCopy {
     val buffer = ByteBuffer.allocateDirect(math.min(bufferBytes.toLong, math.max(plan.inputBytes, MinBuffer)).toInt)
     val lineEnds = new LineEnds(plan)
     val checker = if (plan.pieces.exists(_.checksum.isDefined)) Some(new Checker) else None
+    val kernel = new KernelCopy(out, checker)
     var written = 0L
     try
       plan.pieces.zipWithIndex.foreach { case (piece, index) =>
-        val (added, last) = copy(fs, piece, out, buffer, progress, checker)
+        val (added, last) = copy(fs, piece, out, buffer, kernel, progress, checker)
         val separator = lineEnds.after(index, piece, last)
         if (separator.nonEmpty) {
           if (buffer.remaining < separator.length) flush(out, buffer)
@@ -56,6 +60,7 @@ private[sparkmerge] object LocalCopy {
       piece: Piece,
       out: FileChannel,
       buffer: ByteBuffer,
+      kernel: KernelCopy,
       p: MergeProgress,
       checker: Option[Checker]
   ) =
@@ -73,7 +78,7 @@ private[sparkmerge] object LocalCopy {
               check.foreach(c => checkSkipped(in, slice.offset, c))
               in.position(slice.offset)
               p.advance(slice.offset)
-              val copied = drain(in, out, buffer, p, check.map(c => (c, checker.get)), slice.until - slice.offset)
+              val copied = drain(in, out, buffer, kernel, p, check, checker, slice.until - slice.offset)
               check.foreach(c => checkSkipped(in, slice.cut, c)) // from `until`, where the drain stopped
               p.advance(slice.cut)
               copied
@@ -98,7 +103,7 @@ private[sparkmerge] object LocalCopy {
               sink.flush()
               input.foreach(_.finish())
               (written, -1)
-            case _ => drain(in, out, buffer, p, check.map(c => (c, checker.get)))
+            case _ => drain(in, out, buffer, kernel, p, check, checker)
           }
           if (!piece.isInstanceOf[Piece.Recoded] && !piece.isInstanceOf[Piece.Resynced]) check.foreach(_.finish())
           copied
@@ -115,15 +120,31 @@ private[sparkmerge] object LocalCopy {
     check.update(header.array, 0, header.position())
   }
 
-  // The buffer is written out only when full (and at the end), not once a piece: many small parts take few
-  // writes, and the file system updates the file once a write.
+  // A long run goes through the kernel (KernelCopy). Short ones are gathered into the buffer, written out only when
+  // full (and at the end), not once a piece: many small parts take few writes, and the file system updates the
+  // file once a write.
   private def drain(
+      in: FileChannel,
+      out: FileChannel,
+      buffer: ByteBuffer,
+      kernel: KernelCopy,
+      progress: MergeProgress,
+      check: Option[ChecksumCheck],
+      checker: Option[Checker],
+      limit: Long = Long.MaxValue
+  ): (Long, Int) =
+    if (math.min(limit, in.size - in.position) >= KernelCopy.MinBytes) {
+      flush(out, buffer) // earlier pieces' bytes, checked already
+      kernel.copy(in, limit, progress, check)
+    } else buffered(in, out, buffer, progress, check.map(c => (c, checker.get)), limit)
+
+  private def buffered(
       in: FileChannel,
       out: FileChannel,
       buffer: ByteBuffer,
       progress: MergeProgress,
       check: Option[(ChecksumCheck, Checker)],
-      limit: Long = Long.MaxValue
+      limit: Long
   ): (Long, Int) = {
     var total = 0L
     var last = -1

@@ -1,10 +1,12 @@
 package sparkmerge.plan
 
-import org.apache.hadoop.fs.{FileSystem, Path}
+import java.nio.file.StandardOpenOption
+
+import org.apache.hadoop.fs.{FileSystem, Path, RawLocalFileSystem}
 
 import sparkmerge.{InvalidLayoutException, MergeFailedException}
 import sparkmerge.concat.ConcatSupport
-import sparkmerge.parts.Part
+import sparkmerge.parts.{DataFileSystem, Part}
 import sparkmerge.publish.{HiddenFiles, Leftovers, ShutdownCleanup}
 
 /**
@@ -42,9 +44,15 @@ private[sparkmerge] object ScratchFiles {
     val blockSize = if (first.blockSize > 0) first.blockSize else fs.getDefaultBlockSize(path)
     try {
       fs.mkdirs(path.getParent)
-      val out = fs.create(path, false, 4096, fs.getDefaultReplication(path), blockSize)
-      try out.write(bytes)
-      finally out.close()
+      DataFileSystem.of(fs) match {
+        // Hadoop's local file system sets a new file's permissions by running chmod, a process per file.
+        case local: RawLocalFileSystem =>
+          java.nio.file.Files.write(local.pathToFile(path).toPath, bytes, StandardOpenOption.CREATE_NEW)
+        case _ =>
+          val out = fs.create(path, false, 4096, fs.getDefaultReplication(path), blockSize)
+          try out.write(bytes)
+          finally out.close()
+      }
     } catch {
       case e: java.io.IOException =>
         remove(fs, Seq(path))

@@ -2,7 +2,7 @@ package sparkmerge.publish
 
 import java.nio.channels.FileChannel
 import java.nio.file.{FileAlreadyExistsException, FileSystemException, Files, LinkOption, StandardCopyOption}
-import java.nio.file.StandardOpenOption.{APPEND, CREATE_NEW, WRITE}
+import java.nio.file.StandardOpenOption.{CREATE_NEW, READ, WRITE}
 
 import org.apache.hadoop.fs.{FileSystem, Path, RawLocalFileSystem}
 import org.slf4j.LoggerFactory
@@ -35,11 +35,13 @@ private[sparkmerge] final class LocalFileDestination(val target: Path, val fs: F
     source match {
       case local: RawLocalFileSystem =>
         val path = raw.pathToFile(file).toPath
+        // Read as well as written: the copy checks what it wrote. Positioned at the end rather than opened to
+        // append, since the kernel copies into no file open for appending.
         val out = plan.pieces.headOption match {
-          case Some(_: Piece.Resumed) => FileChannel.open(path, WRITE, APPEND)
-          case _                      => FileChannel.open(path, CREATE_NEW, WRITE)
+          case Some(_: Piece.Resumed) => FileChannel.open(path, READ, WRITE)
+          case _                      => FileChannel.open(path, CREATE_NEW, READ, WRITE)
         }
-        try LocalCopy.run(local, plan, out, bufferBytes, progress)
+        try LocalCopy.run(local, plan, out.position(out.size), bufferBytes, progress)
         finally out.close()
       case other => stream(plan, other, raw, file, bufferBytes, progress)
     }

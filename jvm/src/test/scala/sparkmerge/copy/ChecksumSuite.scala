@@ -65,6 +65,24 @@ class ChecksumSuite extends AnyFunSuite with Matchers with LocalFiles {
     exists("again.csv") shouldBe false
   }
 
+  test("parts of megabytes, copied inside the kernel, are checked as read back: a header dropped, a break added") {
+    // Over KernelCopy.MinBytes, and the middle part over two of its chunks of 8 MiB.
+    val lines = Seq(150000, 1800000, 150000).zipWithIndex.map { case (n, i) => "id,name\n" + s"$i,abcdefg\n" * n }
+    val texts = lines.updated(1, lines(1).stripSuffix("\n")) // the middle part's last line has no break
+    texts.zipWithIndex.foreach { case (text, i) => checksummed(f"big/part-$i%05d.csv", text) }
+    texts(1).length should be > (16 << 20)
+    val result = Calls.merge(path("big"), path("out.csv"), MergeOptions(header = true), conf)
+    read("out.csv") shouldBe texts.head + texts.tail.map(_.stripPrefix("id,name\n")).mkString("\n")
+    result.reason should include("a line break added after 1 part")
+
+    damage("big/part-00001.csv", (9L << 20) + 77) // in the second chunk of the copy
+    intercept[MergeFailedException](
+      Calls.merge(path("big"), path("again.csv"), MergeOptions(header = true), conf)
+    ).getMessage should (include("part-00001.csv") and include(s"bytes ${(9L << 20) / 512 * 512} to"))
+    exists("again.csv") shouldBe false
+    listing().filter(_.contains("sparkmerge")) shouldBe empty
+  }
+
   test("a damaged part is found through streams too, and a checksum file of another length is refused") {
     val streamed = new Configuration()
     streamed.setClass("fs.faulty.impl", classOf[FaultyFileSystem], classOf[org.apache.hadoop.fs.FileSystem])
