@@ -56,7 +56,8 @@ private[sparkmerge] final class KernelCopy(out: FileChannel, checker: Option[Che
       readBack.clear()
       readBack.limit(math.min(readBack.capacity.toLong, from + length - at).toInt)
       val n = out.read(readBack, at)
-      if (n < 0) throw new MergeFailedException(s"the merged file ended at byte $at while its copy was checked")
+      // Each round reads at least one byte or fails, so the loop stops by itself.
+      if (n <= 0) throw new MergeFailedException(s"the merged file ended at byte $at while its copy was checked")
       check.update(readBack, 0, n)
       at += n
     }
