@@ -13,7 +13,7 @@ from typing import Any, Mapping, Optional, Sequence, Union
 from ._plain_jvm import command
 from ._signals import Forwarding
 from .errors import SparkMergeError, from_jvm
-from .result import MergeResult, of_call
+from .result import MergeResult, from_json
 
 __all__ = ["PROG", "Stopped", "Reply", "run_main", "answer", "run_merge", "run_clean"]
 
@@ -86,9 +86,7 @@ def answer(reply: Reply) -> Union[MergeResult, list[str]]:
         raise from_jvm(str(fields["error"]), fields.get("message"), java_class=fields.get("class"))
     if "removed" in fields:
         return [str(path) for path in fields["removed"]]
-    if "results" in fields:  # a {column} target: a result per file
-        return of_call(fields["template"], [MergeResult.from_fields(each) for each in fields["results"]])
-    return of_call(None, [MergeResult.from_fields(fields)])
+    return from_json(fields)
 
 
 def run_merge(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
 from . import _connect, _jvm
 from ._args import PathLike, flag, option_string, path_string, text
-from .result import MergeResult, from_java_call
+from .result import MergeResult, from_json
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -81,6 +82,6 @@ def merge(
         _jvm.java_string_map(spark, string_options),
         progress=progress,
     )
-    result = from_java_call(answer)
+    result = from_json(json.loads(str(answer)))
     log.debug("%s (source %s)", result, source_path)
     return result

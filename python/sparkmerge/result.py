@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
-__all__ = ["MergeResult", "MergeResults", "of_call", "from_java_call", "from_rows"]
+__all__ = ["MergeResult", "MergeResults", "of_call", "from_json", "from_rows"]
 
 SKIPPED = "skipped"
-#: The fields of the JVM's ``sparkmerge.MergeResult``, as its accessors and MergeMain's JSON name them.
-JAVA_FIELDS = ("target", "files", "bytes", "strategy", "millis", "reason", "bytesAhead")
 
 
 @dataclass(frozen=True)
@@ -30,14 +28,9 @@ class MergeResult:
     bytes_ahead: int = 0
 
     @classmethod
-    def from_java(cls, java_result: Any) -> MergeResult:
-        """Copy the JVM's ``sparkmerge.MergeResult`` into Python values, so nothing refers to the JVM after."""
-        return cls.from_fields({name: getattr(java_result, name)() for name in JAVA_FIELDS})
-
-    @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> MergeResult:
-        """From the fields of the JVM's ``sparkmerge.MergeResult`` by their Scala names, as the JSON object of
-        ``sparkmerge.MergeMain --json`` holds them."""
+        """From the fields of the JVM's ``sparkmerge.MergeResult`` by their Scala names, as the engine's JSON
+        object holds them."""
         return cls(
             target=str(fields["target"]),
             files=int(fields["files"]),
@@ -118,11 +111,12 @@ def of_call(template: Optional[str], results: Sequence[MergeResult]) -> MergeRes
     return MergeResults.of(template, results)
 
 
-def from_java_call(java_results: Any) -> MergeResult:
-    """From the JVM's ``sparkmerge.MergeResults``, copied into Python values."""
-    return of_call(
-        java_results.templateOrNull(), [MergeResult.from_java(r) for r in java_results.filesAsJava()]
-    )
+def from_json(fields: Mapping[str, Any]) -> MergeResult:
+    """From the engine's JSON object of a call (``sparkmerge.cli.Json``, which the command line prints with
+    ``--json`` and the classic session's call answers): one file's fields, or a template and its ``results``."""
+    if "results" in fields:  # a {column} or {n} target: a result per file
+        return of_call(str(fields["template"]), [MergeResult.from_fields(each) for each in fields["results"]])
+    return of_call(None, [MergeResult.from_fields(fields)])
 
 
 def from_rows(rows: Iterable[Mapping[str, Any]], target: str) -> MergeResult:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import TYPE_CHECKING, Any, Sequence, Union
 
 from . import _connect, _jvm
 from ._args import PathLike, flag, option_string, path_string, text
-from .result import MergeResult, from_java_call
+from .result import MergeResult, from_json
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -93,7 +94,7 @@ def write_single(
         _jvm.java_string_list(spark, columns),
         progress=progress,
     )
-    result = from_java_call(answer)
+    result = from_json(json.loads(str(answer)))
     log.debug("%s (%s, mode %s)", result, fmt, save_mode)
     return result
 

@@ -2,10 +2,15 @@ package sparkmerge
 
 import org.apache.spark.sql.{DataFrame, SparkSession}
 
+import sparkmerge.cli.Json
+
 /**
  * The door the Python package walks through: [[SparkMerge]] with plain parameters, since py4j sees neither
  * Scala default arguments nor Scala collections. A class with a no-argument constructor, loaded through the
- * context class loader, so that a missing jar is one clear ClassNotFoundException in Python.
+ * context class loader, so that a missing jar is one clear ClassNotFoundException in Python. A call answers its
+ * results as the JSON object the command line prints: one py4j round trip, where reading the fields of each
+ * result took seven, and the end of py4j's iterator over them more than ten (pyspark asks the JVM, class by class,
+ * what its exception is).
  */
 class PythonAPI {
 
@@ -21,7 +26,7 @@ class PythonAPI {
       deleteSource: Boolean,
       missingNewline: String,
       partOptions: java.util.Map[String, String]
-  ): MergeResults = {
+  ): String = {
     val options = MergeOptions(
       header = header,
       overwrite = overwrite,
@@ -29,7 +34,7 @@ class PythonAPI {
       partOptions = PythonAPI.scalaMap(partOptions),
       missingNewline = missingNewline
     )
-    SparkMerge.merge(MergeCall(source, target, options), spark.sparkContext.hadoopConfiguration, progress)
+    Json.of(SparkMerge.merge(MergeCall(source, target, options), spark.sparkContext.hadoopConfiguration, progress))
   }
 
   def write(
@@ -39,10 +44,12 @@ class PythonAPI {
       mode: String,
       options: java.util.Map[String, String],
       partitionBy: java.util.List[String]
-  ): MergeResults = {
+  ): String = {
     val columns = Seq.newBuilder[String]
     partitionBy.forEach(c => columns += c)
-    SparkMerge.write(df, WriteCall(path, format, mode, PythonAPI.scalaMap(options), columns.result()), progress)
+    Json.of(
+      SparkMerge.write(df, WriteCall(path, format, mode, PythonAPI.scalaMap(options), columns.result()), progress)
+    )
   }
 }
 

@@ -2,7 +2,7 @@ package sparkmerge.cli
 
 import sparkmerge.{MergeResult, MergeResults}
 
-/** The one JSON object the command line prints with `--json`, for a program to read. */
+/** The one JSON object the command line prints with `--json`, for a program to read; the Python package reads it too. */
 private[sparkmerge] object Json {
 
   def result(result: MergeResult): String =
