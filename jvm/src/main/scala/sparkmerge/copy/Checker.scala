@@ -14,7 +14,7 @@ private[sparkmerge] final class Checker extends AutoCloseable {
   }
 
   /** Runs `work` after every check submitted before it. */
-  def submit(work: () => Unit): Future[Unit] =
+  private def submit(work: () => Unit): Future[Unit] =
     thread.submit(new Callable[Unit] { def call(): Unit = work() })
 
   override def close(): Unit = {

@@ -10,7 +10,8 @@ import sparkmerge.plan.{MergePlan, Piece}
 
 /**
  * The copy strategy from local disk to local disk: file channels, long runs copied inside the kernel
- * ([[KernelCopy]]) and short ones gathered in one direct buffer. Through Hadoop's streams the JDK copies every
+ * ([[KernelCopy]]) or, where a checksum file must see their bytes, a slice at a time ([[CheckedRun]]), and short
+ * ones gathered in one direct buffer. Through Hadoop's streams the JDK copies every
  * read and write of a heap array through a native buffer of its own; a direct buffer goes to the kernel as it is.
  */
 private[sparkmerge] object LocalCopy {
@@ -36,11 +37,11 @@ private[sparkmerge] object LocalCopy {
     val buffer = ByteBuffer.allocateDirect(math.min(bufferBytes.toLong, math.max(plan.inputBytes, MinBuffer)).toInt)
     val lineEnds = new LineEnds(plan)
     val checker = if (plan.pieces.exists(_.checksum.isDefined)) Some(new Checker) else None
-    val kernel = new KernelCopy(out, checker)
+    val runs = new LongRuns(new KernelCopy(out), new CheckedRun(out))
     var written = 0L
     try
       plan.pieces.zipWithIndex.foreach { case (piece, index) =>
-        val (added, last) = copy(fs, piece, out, buffer, kernel, progress, checker)
+        val (added, last) = copy(fs, piece, out, buffer, runs, progress, checker)
         val separator = lineEnds.after(index, piece, last)
         if (separator.nonEmpty) {
           if (buffer.remaining < separator.length) flush(out, buffer)
@@ -60,7 +61,7 @@ private[sparkmerge] object LocalCopy {
       piece: Piece,
       out: FileChannel,
       buffer: ByteBuffer,
-      kernel: KernelCopy,
+      runs: LongRuns,
       p: MergeProgress,
       checker: Option[Checker]
   ) =
@@ -78,7 +79,7 @@ private[sparkmerge] object LocalCopy {
               check.foreach(c => checkSkipped(in, slice.offset, c))
               in.position(slice.offset)
               p.advance(slice.offset)
-              val copied = drain(in, out, buffer, kernel, p, check, checker, slice.until - slice.offset)
+              val copied = drain(in, out, buffer, runs, p, check, checker, slice.until - slice.offset)
               check.foreach(c => checkSkipped(in, slice.cut, c)) // from `until`, where the drain stopped
               p.advance(slice.cut)
               copied
@@ -103,7 +104,7 @@ private[sparkmerge] object LocalCopy {
               sink.flush()
               input.foreach(_.finish())
               (written, -1)
-            case _ => drain(in, out, buffer, kernel, p, check, checker)
+            case _ => drain(in, out, buffer, runs, p, check, checker)
           }
           if (!piece.isInstanceOf[Piece.Recoded] && !piece.isInstanceOf[Piece.Resynced]) check.foreach(_.finish())
           copied
@@ -120,14 +121,16 @@ private[sparkmerge] object LocalCopy {
     check.update(header.array, 0, header.position())
   }
 
-  // A long run goes through the kernel (KernelCopy). Short ones are gathered into the buffer, written out only when
-  // full (and at the end), not once a piece: many small parts take few writes, and the file system updates the
-  // file once a write.
+  private final class LongRuns(val kernel: KernelCopy, val checked: CheckedRun)
+
+  // A long run goes through the kernel (KernelCopy), or a slice at a time if it has a check (CheckedRun). Short ones
+  // are gathered into the buffer, written out only when full (and at the end), not once a piece: many small parts
+  // take few writes, and the file system updates the file once a write.
   private def drain(
       in: FileChannel,
       out: FileChannel,
       buffer: ByteBuffer,
-      kernel: KernelCopy,
+      runs: LongRuns,
       progress: MergeProgress,
       check: Option[ChecksumCheck],
       checker: Option[Checker],
@@ -135,7 +138,10 @@ private[sparkmerge] object LocalCopy {
   ): (Long, Int) =
     if (math.min(limit, in.size - in.position) >= KernelCopy.MinBytes) {
       flush(out, buffer) // earlier pieces' bytes, checked already
-      kernel.copy(in, limit, progress, check)
+      check match {
+        case Some(c) => runs.checked.copy(in, limit, progress, c)
+        case None    => runs.kernel.copy(in, limit, progress)
+      }
     } else buffered(in, out, buffer, progress, check.map(c => (c, checker.get)), limit)
 
   private def buffered(
