@@ -41,13 +41,14 @@ private[sparkmerge] object PartitionedWriter {
       ShutdownCleanup.around(anchor.fs, work) {
         try {
           val dataDir = new Path(work, "data")
-          val header = SparkParts.leading(df.drop(columns.map(_._1): _*), spec, anchor.fs, work)
+          val unchecksummed = SparkParts.unchecksummed(anchor)
+          val header = SparkParts.leading(df.drop(columns.map(_._1): _*), spec, anchor.fs, work, unchecksummed)
           val numberColumn = InternalColumns.fresh(df.columns.toSeq, FileNumbers.Column)
           val keys = columns.map(_._1) ++ maxRecords.map(_ => numberColumn)
           val rows = maxRecords.fold(df)(FileNumbers.number(df, columns.map(_._1), _, numberColumn))
           inOrder(rows, keys).write
             .format(spec.format)
-            .options(spec.dataOptions)
+            .options(spec.dataOptions ++ unchecksummed)
             .option("header", "false")
             .partitionBy(keys: _*)
             .save(dataDir.toString)

@@ -62,8 +62,9 @@ private[sparkmerge] object SparkParts {
    * call, in a hidden directory that only this merge reads: a checksum computed by the tasks and checked again by
    * the copy cost two CRCs of every byte (0.3 s a GiB on this project's VM), and guarded bytes that never left
    * this machine's page cache. Parts of a caller's own directory are still checked against their `.crc` files.
+   * A write with `partitionBy` or `{n}` ([[sparkmerge.partitions.PartitionedWriter]]) takes them too.
    */
-  private def unchecksummed(destination: Destination): Map[String, String] = destination match {
+  private[sparkmerge] def unchecksummed(destination: Destination): Map[String, String] = destination match {
     case _: LocalFileDestination =>
       Map("fs.file.impl" -> classOf[RawLocalFileSystem].getName, "fs.file.impl.disable.cache" -> "true")
     case _ => Map.empty
@@ -81,7 +82,7 @@ private[sparkmerge] object SparkParts {
       spec: WriteSpec,
       fs: FileSystem,
       work: Path,
-      writerOptions: Map[String, String] = Map.empty
+      writerOptions: Map[String, String]
   ): Option[Part] = {
     val header = if (spec.header) renderHeader(df, spec, fs, work, writerOptions) else None
     if (spec.mark) Some(marked(fs, header, spec, work)) else header
