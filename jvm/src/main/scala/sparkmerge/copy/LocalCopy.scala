@@ -9,9 +9,10 @@ import sparkmerge.MergeProgress
 import sparkmerge.plan.{MergePlan, Piece}
 
 /**
- * The copy strategy from local disk to local disk: file channels, long runs copied inside the kernel
- * ([[KernelCopy]]) or, where a checksum file must see their bytes, a slice at a time ([[CheckedRun]]), and short
- * ones gathered in one direct buffer. Through Hadoop's streams the JDK copies every
+ * The copy strategy from local disk to local disk. Whole parts whose places are known before the copy (Parquet,
+ * ORC) go in on two threads ([[ParallelCopy]]). Otherwise the pieces go in order, through file channels: long runs
+ * copied inside the kernel ([[KernelCopy]]) or, where a checksum file must see their bytes, a slice at a time
+ * ([[CheckedRun]]), and short ones gathered in one direct buffer. Through Hadoop's streams the JDK copies every
  * read and write of a heap array through a native buffer of its own; a direct buffer goes to the kernel as it is.
  */
 private[sparkmerge] object LocalCopy {
@@ -27,6 +28,16 @@ private[sparkmerge] object LocalCopy {
    * the file holds.
    */
   def run(
+      fs: RawLocalFileSystem,
+      plan: MergePlan,
+      out: FileChannel,
+      bufferBytes: Int,
+      progress: MergeProgress
+  ): Copied =
+    if (ParallelCopy.fits(plan, out.position)) ParallelCopy.run(fs, plan, out, progress)
+    else inOrder(fs, plan, out, bufferBytes, progress)
+
+  private def inOrder(
       fs: RawLocalFileSystem,
       plan: MergePlan,
       out: FileChannel,

@@ -41,6 +41,21 @@ class ParquetMergeSuite extends AnyFunSuite with Matchers with LocalFiles with L
     listing().filter(_.contains(".sparkmerge-")) shouldBe empty
   }
 
+  test("parts of megabytes, copied on two threads, become the same file: each part whole at its place") {
+    // Random hex does not compress: over the 8 MiB from which ParallelCopy shares the copy between two threads.
+    val df = spark.range(0, 80000, 1, 3).selectExpr("id", "sha2(CAST(id AS STRING), 512) AS h")
+    df.write.parquet(path("big"))
+    val names = parts("big").sorted
+    val bytes = names.map(n => readBytes(s"big/$n"))
+    bytes.map(_.length.toLong).sum should be > (8L << 20)
+    Calls.merge(path("big"), path("out.parquet"), conf = conf)
+    val merged = readBytes("out.parquet")
+    bytes.scanLeft(0)(_ + _.length).zip(bytes).foreach { case (at, part) =>
+      merged.slice(at, at + part.length).sameElements(part) shouldBe true
+    }
+    rowsOf(spark.read.parquet(path("out.parquet"))) shouldBe rowsOf(df)
+  }
+
   test("write_single writes one Parquet file; filters read through its page indexes find the same rows") {
     val df = table(50000, 3)
     // Pages of 1,000 rows: a filter reads a few pages of a row group, found through the moved offset indexes.
