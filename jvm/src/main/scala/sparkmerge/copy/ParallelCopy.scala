@@ -3,7 +3,7 @@ package sparkmerge.copy
 import java.nio.ByteBuffer
 import java.nio.channels.FileChannel
 import java.util.concurrent.{Callable, Executors, ThreadFactory}
-import java.util.concurrent.atomic.AtomicInteger
+import java.util.concurrent.atomic.{AtomicBoolean, AtomicInteger}
 
 import scala.util.{Failure, Try}
 
@@ -18,10 +18,10 @@ import sparkmerge.plan.{MergePlan, Piece}
  * it belongs. Each thread reads a part a slice at a time, checks the slice against the part's checksum file if
  * it has one, and writes it at its offset.
  *
- * Measured on this project's VM (docs/benchmarks.md): a GiB of Parquet in 32 parts, checked, took 0.39 s on two
- * threads against 0.54 s for `cat` and 0.65 s on one. The file system takes one write at a time into one file,
- * but the reads and the checks run side by side. The kernel's copy gained nothing from a second thread: all of
- * its work is the write.
+ * Measured on this project's VM (docs/benchmarks.md), in a harness of the copy alone: a GiB of Parquet in 32
+ * parts, checked, took 0.39 s on two threads against 0.54 s for `cat` and 0.65 s on one. The file system takes one
+ * write at a time into one file, but the reads and the checks run side by side. The kernel's copy gained nothing
+ * from a second thread: all of its work is the write.
  */
 private[sparkmerge] object ParallelCopy {
 
@@ -49,14 +49,14 @@ private[sparkmerge] object ParallelCopy {
     val pieces = plan.pieces.toVector
     val starts = pieces.scanLeft(0L)(_ + _.length)
     val next = new AtomicInteger
-    @volatile var failed = false
+    val failed = new AtomicBoolean
     // Each worker takes the next piece until none is left or one of them failed, so both stop by themselves.
     def work(): Unit = {
       val slice = ByteBuffer.allocateDirect(SliceBytes)
       var index = next.getAndIncrement()
-      while (!failed && index < pieces.size) {
+      while (!failed.get && index < pieces.size) {
         try copy(fs, pieces(index), starts(index), out, slice, progress)
-        catch { case e: Throwable => failed = true; throw e }
+        catch { case e: Throwable => failed.set(true); throw e }
         index = next.getAndIncrement()
       }
     }
