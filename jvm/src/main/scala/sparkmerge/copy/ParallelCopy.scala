@@ -3,9 +3,7 @@ package sparkmerge.copy
 import java.nio.ByteBuffer
 import java.nio.channels.FileChannel
 import java.util.concurrent.{Callable, Executors, ThreadFactory}
-import java.util.concurrent.atomic.{AtomicBoolean, AtomicInteger}
-
-import scala.util.{Failure, Try}
+import java.util.concurrent.atomic.{AtomicInteger, AtomicReference}
 
 import org.apache.hadoop.fs.RawLocalFileSystem
 
@@ -49,37 +47,41 @@ private[sparkmerge] object ParallelCopy {
     val pieces = plan.pieces.toVector
     val starts = pieces.scanLeft(0L)(_ + _.length)
     val next = new AtomicInteger
-    val failed = new AtomicBoolean
-    // Each worker takes the next piece until none is left or one of them failed, so both stop by themselves.
+    val failure = new AtomicReference[Throwable] // the first, the one told: the other thread's stop is no error
+    val stopped = () => failure.get != null
+    // Each thread takes the next piece until none is left or a failure stops both, a slice later at most.
     def work(): Unit = {
       val slice = ByteBuffer.allocateDirect(SliceBytes)
       var index = next.getAndIncrement()
-      while (!failed.get && index < pieces.size) {
-        try copy(fs, pieces(index), starts(index), out, slice, progress)
-        catch { case e: Throwable => failed.set(true); throw e }
+      while (!stopped() && index < pieces.size) {
+        try copy(fs, pieces(index), starts(index), out, slice, progress, stopped)
+        catch { case e: Throwable => failure.compareAndSet(null, e) }
         index = next.getAndIncrement()
       }
     }
     val helpers = Executors.newFixedThreadPool(Helpers, daemon)
     try {
       val helped = (1 to Helpers).map(_ => helpers.submit(new Callable[Unit] { def call(): Unit = work() }))
-      val mine = Try(work())
-      // A helper stops after the piece it is copying once this thread failed; the first failure is the one told.
-      val theirs = helped.map(h => Try(Checker.await(h)))
-      (mine +: theirs).collectFirst { case Failure(e) => e }.foreach(e => throw e)
+      work()
+      helped.foreach(_.get()) // work() keeps its failure in `failure` and returns
     } finally helpers.shutdownNow()
+    Option(failure.get).foreach(e => throw e)
     out.position(starts.last)
     Copied(starts.last)
   }
 
-  /** The whole of `piece`, checked where it has a checksum file, at `at` in `out`. */
+  /**
+   * The whole of `piece`, checked where it has a checksum file, at `at` in `out`; or part of it, if `stopped`
+   * turns true, and no more.
+   */
   private def copy(
       fs: RawLocalFileSystem,
       piece: Piece,
       at: Long,
       out: FileChannel,
       slice: ByteBuffer,
-      progress: MergeProgress
+      progress: MergeProgress,
+      stopped: () => Boolean
   ): Unit = {
     val in = FileChannel.open(fs.pathToFile(piece.path).toPath)
     val check = ChecksumCheck.of(fs, piece)
@@ -87,7 +89,7 @@ private[sparkmerge] object ParallelCopy {
       var copied = 0L
       var ended = false
       // Each round copies at least one byte or ends the loop, so it stops by itself at the listed length.
-      while (!ended && copied < piece.length) {
+      while (!ended && copied < piece.length && !stopped()) {
         slice.clear()
         slice.limit(math.min(slice.capacity.toLong, piece.length - copied).toInt)
         val n = in.read(slice)
@@ -99,13 +101,15 @@ private[sparkmerge] object ParallelCopy {
           progress.advance(n)
         }
       }
-      // Read to its listed length and no further: a part that changed since it was listed is refused.
-      if (copied != piece.length || in.size != piece.length)
-        throw new MergeFailedException(
-          s"${piece.path} changed while it was merged: it was ${piece.length} bytes when listed, now ${in.size}"
-        )
-      check.foreach(_.finish())
-      progress.fileDone(piece.files)
+      if (!stopped()) {
+        // Read to its listed length and no further: a part that changed since it was listed is refused.
+        if (copied != piece.length || in.size != piece.length)
+          throw new MergeFailedException(
+            s"${piece.path} changed while it was merged: it was ${piece.length} bytes when listed, now ${in.size}"
+          )
+        check.foreach(_.finish())
+        progress.fileDone(piece.files)
+      }
     } finally {
       check.foreach(_.close())
       in.close()
