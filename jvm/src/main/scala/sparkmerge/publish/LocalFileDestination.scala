@@ -35,8 +35,8 @@ private[sparkmerge] final class LocalFileDestination(val target: Path, val fs: F
     source match {
       case local: RawLocalFileSystem =>
         val path = raw.pathToFile(file).toPath
-        // Read as well as written: the copy checks what it wrote. Positioned at the end rather than opened to
-        // append, since the kernel copies into no file open for appending.
+        // Read as well as written: the kernel copy reads back the last byte it wrote (LineEnds). Positioned at the
+        // end rather than opened to append, since the kernel copies into no file open for appending.
         val out = plan.pieces.headOption match {
           case Some(_: Piece.Resumed) => FileChannel.open(path, READ, WRITE)
           case _                      => FileChannel.open(path, CREATE_NEW, READ, WRITE)
