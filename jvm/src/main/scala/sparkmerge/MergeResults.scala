@@ -12,7 +12,7 @@ final case class MergeResults(template: Option[String], files: Seq[MergeResult])
     files.head
   }
 
-  /** For callers without Scala's collections (Java, py4j). */
+  /** For callers without Scala's collections (Java). */
   def filesAsJava: java.util.List[MergeResult] = java.util.Arrays.asList(files: _*)
 
   /** The template, or null for one file: for callers without Scala's Option. */
